@@ -1,0 +1,1 @@
+"""drawsite: the Django project (settings, ASGI application, URL and websocket routing)."""

@@ -1,0 +1,1 @@
+"""recognizer: live drawing recognition over a websocket (protocol v1, docs/protocol.md)."""

@@ -1,0 +1,53 @@
+"""Strokes to top-K guesses for a batch of drawings (pure, no Django): the path `ml.evaluate` uses too.
+
+``render_raw`` (Google's simplification + numpy_bitmap rendering) per drawing, then ONE
+``Classifier.predict`` for the whole batch, then ``top_k`` per row.
+"""
+
+import threading
+from collections.abc import Sequence
+from typing import Protocol
+
+import numpy as np
+
+from ml.errors import DrawsiteError
+from ml.inference import top_k
+from ml.raster import render_raw
+from recognizer.timeline import Guess
+
+Outcome = list[Guess] | DrawsiteError
+
+
+class ClassifierLike(Protocol):
+    labels: Sequence[str]
+    version: str
+
+    def predict(self, images: np.ndarray) -> np.ndarray: ...
+
+
+def recognize_batch(
+    drawings: Sequence[list], *, classifier: ClassifierLike, k: int, predict_lock: threading.Lock
+) -> list[Outcome]:
+    """One outcome per drawing: its top-``k`` guesses, ``[]`` if empty, or the error rendering it raised.
+
+    ``predict_lock`` serializes ``predict`` (a LiteRT interpreter is not safe to invoke from two
+    threads at once) while rendering of other batches proceeds in parallel.
+    """
+    outcomes: list[Outcome] = [[] for _ in drawings]
+    images: list[np.ndarray] = []
+    rows: list[int] = []
+    for index, strokes in enumerate(drawings):
+        if not strokes:
+            continue
+        try:
+            images.append(render_raw(strokes))
+        except DrawsiteError as error:
+            outcomes[index] = error
+            continue
+        rows.append(index)
+    if images:
+        with predict_lock:
+            probabilities = classifier.predict(np.stack(images))
+        for index, row in zip(rows, probabilities, strict=True):
+            outcomes[index] = [Guess(str(label), float(score)) for label, score in top_k(row, classifier.labels, k)]
+    return outcomes
