@@ -22,10 +22,10 @@ class TokenBucket:
     def take(self) -> bool:
         """Take one token if there is one; False means the event is over the limit."""
         now = self._clock()
-        # max() guards against a clock that steps back: never refill by a negative amount.
+        # A clock that steps back neither refills nor drains: time only counts once it passes _updated.
         elapsed = max(0.0, now - self._updated)
         self._tokens = min(self._burst, self._tokens + elapsed * self._rate)
-        self._updated = now
+        self._updated = max(self._updated, now)
         if self._tokens >= 1.0:
             self._tokens -= 1.0
             return True
