@@ -17,7 +17,10 @@ DETAIL_LINE = 3.0
 
 @admin.register(Drawing)
 class DrawingAdmin(admin.ModelAdmin):
-    list_display = ["id", "thumbnail", "label", "top_guess", "recognized", "first_correct_ms", "stroke_count", "model_version", "source", "created"]
+    list_display = [
+        "id", "thumbnail", "label", "top_guess", "recognized", "first_correct_ms", "stroke_count", "model_version",
+        "source", "created",
+    ]
     list_display_links = ["id", "thumbnail"]
     list_filter = ["label", "recognized", "model_version", "source", ("created", admin.DateFieldListFilter)]
     search_fields = ["label"]
@@ -59,10 +62,16 @@ class DrawingAdmin(admin.ModelAdmin):
 
     @admin.display(description="final guesses")
     def guesses_table(self, drawing: Drawing) -> SafeString:
-        rows = format_html_join("", "<tr><td>{}</td><td>{:.1%}</td></tr>", ((g["label"], g["score"]) for g in drawing.guesses))
+        rows = format_html_join(
+            "", "<tr><td>{}</td><td>{}</td></tr>", ((g["label"], f"{g['score']:.1%}") for g in drawing.guesses)
+        )
         return format_html("<table><tr><th>label</th><th>score</th></tr>{}</table>", rows)
 
     @admin.display(description="top-1 timeline")
     def timeline_table(self, drawing: Drawing) -> SafeString:
-        rows = format_html_join("", "<tr><td>{} ms</td><td>{}</td><td>{:.1%}</td></tr>", drawing.timeline)
+        rows = format_html_join(
+            "",
+            "<tr><td>{} ms</td><td>{}</td><td>{}</td></tr>",
+            ((t_ms, label, f"{score:.1%}") for t_ms, label, score in drawing.timeline),
+        )
         return format_html("<table><tr><th>time</th><th>top-1</th><th>score</th></tr>{}</table>", rows)
