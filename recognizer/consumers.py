@@ -49,6 +49,8 @@ def _decode(text: str | None, max_bytes: int) -> Any:
         return json.loads(text)
     except ValueError as error:
         raise ProtocolError(f"not valid JSON: {error}", code=ErrorCode.BAD_JSON) from error
+    except RecursionError as error:  # "[[[[…" nested deeper than the parser's recursion limit
+        raise ProtocolError("JSON nested too deeply", code=ErrorCode.BAD_JSON) from error
 
 
 class DrawConsumer(AsyncWebsocketConsumer):

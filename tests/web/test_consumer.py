@@ -131,6 +131,7 @@ async def test_disconnect_with_no_strokes_saves_nothing(draw_socket, messages: l
 BAD_MESSAGES = [
     ("not json", None, "bad_json"),
     ("[1, 2]", None, "bad_json"),
+    ("[" * 5000 + "]" * 5000, None, "bad_json"),  # valid JSON, deeper than the JSON parser's recursion limit
     ('{"type": "scribble", "seq": 9}', 9, "bad_type"),
     ('{"type": "undo"}', None, "bad_seq"),
     ('{"type": "undo", "seq": 1}', 1, "bad_seq"),  # not above the accepted seq 1
