@@ -119,7 +119,7 @@ USE_TZ = True
 # Daphne serves static files itself (drawsite.asgi wraps the HTTP app in ASGIStaticFilesHandler),
 # so `make run` works with DEBUG off; STATIC_ROOT is where `collectstatic` gathers them for a CDN/proxy.
 STATIC_URL = "static/"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS = [path for path in [BASE_DIR / "static"] if path.is_dir()]  # git keeps no empty folder
 STATIC_ROOT = Path(env_str("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 
 LOGGING = {
