@@ -20,13 +20,10 @@ from recognizer.conf import protocol_limits
 from recognizer.models import Drawing
 from recognizer.protocol import (
     PROTOCOL_VERSION,
-    Clear,
     ErrorCode,
     Hello,
-    Points,
     ProtocolError,
     Submit,
-    Undo,
     parse_message,
     seq_of,
 )
