@@ -1,0 +1,50 @@
+"""The Keras CNN: a compact VGG-style network with BatchNorm, sized for ~100 µs on one CPU core.
+
+The model takes images exactly as ``ml.raster.rasterize`` returns them (28x28, 0-255, white ink on
+black) as float32 and does its own scaling, so serving needs no preprocessing beyond a dtype cast.
+"""
+
+from collections.abc import Sequence
+
+import keras
+from keras import layers
+
+IMAGE_SIDE = 28
+PIXEL_MAX = 255.0
+DEFAULT_WIDTHS = (32, 64, 128)  # channels of the three conv blocks (28x28, 14x14, 7x7)
+DEFAULT_DENSE = 256
+DEFAULT_DROPOUT = 0.3
+KERNEL = 3
+
+
+def _conv_bn_relu(x: keras.KerasTensor, channels: int, name: str) -> keras.KerasTensor:
+    x = layers.Conv2D(channels, KERNEL, padding="same", use_bias=False, name=f"{name}_conv")(x)
+    x = layers.BatchNormalization(name=f"{name}_bn")(x)
+    return layers.ReLU(name=f"{name}_relu")(x)
+
+
+def build_model(
+    num_classes: int,
+    widths: Sequence[int] = DEFAULT_WIDTHS,
+    dense: int = DEFAULT_DENSE,
+    dropout: float = DEFAULT_DROPOUT,
+    convs_per_block: Sequence[int] | None = None,
+) -> keras.Model:
+    """Conv blocks (``convs_per_block[i]`` conv-BN-ReLU at ``widths[i]`` channels, then 2x2 max-pool),
+    flatten, a dense layer with dropout, and a softmax over ``num_classes``."""
+    counts = list(convs_per_block) if convs_per_block is not None else [1] * len(widths)
+    inputs = keras.Input(shape=(IMAGE_SIDE, IMAGE_SIDE), dtype="float32", name="image")
+    x = layers.Rescaling(1.0 / PIXEL_MAX, name="scale")(inputs)
+    x = layers.Reshape((IMAGE_SIDE, IMAGE_SIDE, 1), name="channel")(x)
+    for block, (channels, count) in enumerate(zip(widths, counts, strict=True)):
+        for conv in range(count):
+            x = _conv_bn_relu(x, channels, f"b{block}c{conv}")
+        x = layers.MaxPooling2D(name=f"b{block}_pool")(x)
+    x = layers.Flatten(name="flatten")(x)
+    x = layers.Dropout(dropout, name="drop_features")(x)
+    x = layers.Dense(dense, use_bias=False, name="dense")(x)
+    x = layers.BatchNormalization(name="dense_bn")(x)
+    x = layers.ReLU(name="dense_relu")(x)
+    x = layers.Dropout(dropout, name="drop_dense")(x)
+    outputs = layers.Dense(num_classes, activation="softmax", name="probs")(x)
+    return keras.Model(inputs, outputs, name="quickdraw_cnn")
