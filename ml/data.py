@@ -229,6 +229,8 @@ def load_bitmaps(path: Path, mmap: bool = False) -> tuple[np.ndarray, np.ndarray
         images = np.load(path, mmap_mode="r" if mmap else None, allow_pickle=False)
     except (OSError, ValueError) as error:
         raise DataFileError(f"{path}: not a numpy .npy file ({error})") from None
+    if not isinstance(images, np.ndarray):  # a zip archive under an .npy name
+        raise DataFileError(f"{path}: an .npz archive, not a plain .npy array")
     return _check_images(path, images), np.arange(len(images), dtype=np.int64)
 
 
