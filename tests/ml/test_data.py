@@ -221,7 +221,8 @@ def test_describe_folder_default_and_formats(tmp_path: Path, monkeypatch: pytest
     monkeypatch.setenv(QUICKDRAW_DATA_ENV, str(tmp_path))
     folder = describe_folder()
     assert folder.root == tmp_path
-    assert folder.bitmaps == {"dog": tmp_path / "bitmaps" / "dog.npz", "ice cream": tmp_path / "bitmaps" / "ice cream.npy"}
+    bitmaps = tmp_path / "bitmaps"
+    assert folder.bitmaps == {"dog": bitmaps / "dog.npz", "ice cream": bitmaps / "ice cream.npy"}
     assert (folder.raw, folder.thinline) == ({}, {})
     assert folder.categories == ["The Eiffel Tower", "dog", "ice cream"]
 
