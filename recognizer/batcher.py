@@ -141,7 +141,6 @@ class MicroBatcher(Generic[Job]):
 
 _executor_lock = threading.Lock()
 _executor: ThreadPoolExecutor | None = None
-_predict_lock = threading.Lock()
 _batchers: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, MicroBatcher[DrawingSnapshot]]" = (
     weakref.WeakKeyDictionary()
 )
@@ -163,7 +162,6 @@ def _recognize_snapshots(snapshots: list[DrawingSnapshot]) -> list[Outcome]:
         [snapshot.strokes for snapshot in snapshots],
         classifier=served.get_classifier(),
         k=settings.RECOGNIZER_TOP_K,
-        predict_lock=_predict_lock,
     )
 
 

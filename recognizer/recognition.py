@@ -4,7 +4,6 @@
 ``Classifier.predict`` for the whole batch, then ``top_k`` per row.
 """
 
-import threading
 from collections.abc import Sequence
 from typing import Protocol
 
@@ -25,13 +24,10 @@ class ClassifierLike(Protocol):
     def predict(self, images: np.ndarray) -> np.ndarray: ...
 
 
-def recognize_batch(
-    drawings: Sequence[list], *, classifier: ClassifierLike, k: int, predict_lock: threading.Lock
-) -> list[Outcome]:
+def recognize_batch(drawings: Sequence[list], *, classifier: ClassifierLike, k: int) -> list[Outcome]:
     """One outcome per drawing: its top-``k`` guesses, ``[]`` if empty, or the error rendering it raised.
 
-    ``predict_lock`` serializes ``predict`` (a LiteRT interpreter is not safe to invoke from two
-    threads at once) while rendering of other batches proceeds in parallel.
+    Safe to run in several threads at once (``Classifier.predict`` keeps one interpreter per thread).
     """
     outcomes: list[Outcome] = [[] for _ in drawings]
     images: list[np.ndarray] = []
@@ -46,8 +42,7 @@ def recognize_batch(
             continue
         rows.append(index)
     if images:
-        with predict_lock:
-            probabilities = classifier.predict(np.stack(images))
+        probabilities = classifier.predict(np.stack(images))
         for index, row in zip(rows, probabilities, strict=True):
             outcomes[index] = [Guess(str(label), float(score)) for label, score in top_k(row, classifier.labels, k)]
     return outcomes
