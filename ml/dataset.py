@@ -6,11 +6,13 @@ so a drawing never sits on both sides. TEST (never trained or tuned on): the hig
 test fold (``stroke_fold``) together with that row's bitmap. Validation is carved from the rest.
 """
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from ml.augment import thinline_image
+from ml.data import iter_drawings, load_bitmaps
 
 IMAGE_SIDE = 28
 TEST_FRACTION = 0.10  # highest upstream rows of each bitmap category
@@ -44,9 +46,8 @@ def vocabulary(folder: Path) -> list[str]:
 
 def load_npz(path: Path) -> tuple[np.ndarray, np.ndarray]:
     """``(images uint8 (N, 28, 28), rows int64 (N,))`` from a bitmaps/ or thinline/ file."""
-    with np.load(path) as data:
-        images = data["images"].reshape(-1, IMAGE_SIDE, IMAGE_SIDE).astype(np.uint8)
-        return images, data["rows"].astype(np.int64)
+    images, rows = load_bitmaps(path)
+    return images.reshape(-1, IMAGE_SIDE, IMAGE_SIDE), rows
 
 
 def load_strokes(folder: Path, kind: str, category: str) -> list[tuple[int, list]]:
@@ -54,9 +55,7 @@ def load_strokes(folder: Path, kind: str, category: str) -> list[tuple[int, list
     path = folder / kind / f"{category}.ndjson"
     if not path.exists():
         return []
-    rows = json.loads((folder / "index.json").read_text(encoding="utf-8"))[category][f"{kind}_rows"]
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return [(row, json.loads(line)["drawing"]) for row, line in zip(rows, lines, strict=True)]
+    return [(record.row, record.drawing) for record in iter_drawings(path, kind)]
 
 
 def bitmap_test_mask(rows: np.ndarray) -> np.ndarray:
@@ -103,9 +102,71 @@ class Split:
 def concat(splits: list[Split]) -> Split:
     """One split from many; missing weights count as 1."""
     splits = [split for split in splits if len(split)]
+    if not splits:
+        return Split(np.zeros((0, IMAGE_SIDE, IMAGE_SIDE), np.uint8), np.zeros(0, np.int64), np.zeros(0, np.float32))
     weights = [split.weights if split.weights is not None else np.ones(len(split), np.float32) for split in splits]
     return Split(
         np.concatenate([split.images for split in splits]).astype(np.uint8),
         np.concatenate([split.labels for split in splits]).astype(np.int64),
         np.concatenate(weights).astype(np.float32),
     )
+
+
+@dataclass
+class HeldOut:
+    """The test side: never trained or tuned on."""
+
+    bitmaps: Split  # highest rows of every bitmap category
+    strokes: list[StrokeDrawing]  # stroke drawings in a test fold (all 28 categories)
+    thinline: Split  # stroke-only categories' thinline drawings in a test fold, converted (approximate)
+
+
+@dataclass
+class TrainSide:
+    """What training may use: train-side bitmaps, stroke drawings and stroke-only thinline images."""
+
+    bitmaps: Split
+    strokes: list[StrokeDrawing]
+    thinline: dict[str, np.ndarray]  # category -> raw thinline images whose rows have no strokes here
+
+
+def split_data(folder: Path, labels: list[str]) -> tuple[TrainSide, HeldOut]:
+    """Partition the shared folder by upstream row into the training side and the test side."""
+    index = {name: number for number, name in enumerate(labels)}
+    train_bitmaps, test_bitmaps, train_strokes, test_strokes = [], [], [], []
+    train_thin: dict[str, np.ndarray] = {}
+    test_thin = []
+    for category in labels:
+        stroke_only = category in STROKE_ONLY_CATEGORIES
+        drawings = stroke_drawings(folder, category)
+        test_rows = {d.row for d in drawings if is_stroke_test_row(d.row, stroke_only)}
+        train_strokes += [d for d in drawings if d.row not in test_rows]
+        test_strokes += [d for d in drawings if d.row in test_rows]
+        bitmap_path = folder / "bitmaps" / f"{category}.npz"
+        if bitmap_path.exists():
+            images, rows = load_npz(bitmap_path)
+            test = bitmap_test_mask(rows)
+            train = ~test & ~np.isin(rows, list(test_rows))
+            test_bitmaps.append(Split(images[test], np.full(test.sum(), index[category])))
+            train_bitmaps.append(Split(images[train], np.full(train.sum(), index[category])))
+        if category in THINLINE_CATEGORIES:
+            images, rows = load_npz(folder / "thinline" / f"{category}.npz")
+            test = np.array([is_stroke_test_row(int(row), stroke_only) for row in rows], dtype=bool)
+            with_strokes = np.isin(rows, [d.row for d in drawings])
+            train_thin[category] = images[~test & ~with_strokes]
+            test_thin.append((category, images[test]))
+    thin_split = concat(
+        [Split(np.stack([thinline_image(im) for im in images]), np.full(len(images), index[c])) for c, images in test_thin]
+    )
+    return (
+        TrainSide(concat(train_bitmaps), train_strokes, train_thin),
+        HeldOut(concat(test_bitmaps), test_strokes, thin_split),
+    )
+
+
+def carve_validation(bitmaps: Split, fraction: float, rng: np.random.Generator) -> tuple[Split, Split]:
+    """``(train, validation)``: a random ``fraction`` of the training-side bitmaps for validation."""
+    order = rng.permutation(len(bitmaps))
+    cut = int(len(order) * fraction)
+    pick = lambda ids: Split(bitmaps.images[ids], bitmaps.labels[ids])  # noqa: E731
+    return pick(np.sort(order[cut:])), pick(np.sort(order[:cut]))

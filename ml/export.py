@@ -4,6 +4,8 @@ The check runs the same images through the reloaded ``.keras`` model and through
 ``ml.inference``) and fails loudly if their probabilities disagree: what ships is what was measured.
 """
 
+import contextlib
+import io
 import json
 from pathlib import Path
 
@@ -19,7 +21,8 @@ RELOAD_TOLERANCE = 1e-4  # max |p_keras - p_tflite|: float32 kernels differ only
 
 def to_tflite(model: keras.Model) -> bytes:
     """The model as a float32 TFLite flatbuffer (batch dimension resizable at load time)."""
-    return tf.lite.TFLiteConverter.from_keras_model(model).convert()
+    with contextlib.redirect_stdout(io.StringIO()):  # the converter prints every captured variable
+        return tf.lite.TFLiteConverter.from_keras_model(model).convert()
 
 
 def write_json(path: Path, payload: object) -> None:

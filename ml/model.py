@@ -12,6 +12,7 @@ from keras import layers
 IMAGE_SIDE = 28
 PIXEL_MAX = 255.0
 DEFAULT_WIDTHS = (32, 64, 128)  # channels of the three conv blocks (28x28, 14x14, 7x7)
+DEFAULT_CONVS = (1, 1, 1)  # conv layers per block
 DEFAULT_DENSE = 256
 DEFAULT_DROPOUT = 0.3
 KERNEL = 3
@@ -28,11 +29,11 @@ def build_model(
     widths: Sequence[int] = DEFAULT_WIDTHS,
     dense: int = DEFAULT_DENSE,
     dropout: float = DEFAULT_DROPOUT,
-    convs_per_block: Sequence[int] | None = None,
+    convs_per_block: Sequence[int] = DEFAULT_CONVS,
 ) -> keras.Model:
     """Conv blocks (``convs_per_block[i]`` conv-BN-ReLU at ``widths[i]`` channels, then 2x2 max-pool),
     flatten, a dense layer with dropout, and a softmax over ``num_classes``."""
-    counts = list(convs_per_block) if convs_per_block is not None else [1] * len(widths)
+    counts = list(convs_per_block)
     inputs = keras.Input(shape=(IMAGE_SIDE, IMAGE_SIDE), dtype="float32", name="image")
     x = layers.Rescaling(1.0 / PIXEL_MAX, name="scale")(inputs)
     x = layers.Reshape((IMAGE_SIDE, IMAGE_SIDE, 1), name="channel")(x)
