@@ -8,7 +8,8 @@ from django.db.models import QuerySet
 from recognizer import classifier as served
 from recognizer.models import Drawing
 
-# metrics.json key holding per-category figures: {"<label>": {"<figure>": value, ...}, ...}
+# metrics.json (written by ml.train): {"held_out": {"<set>": {"per_class": {"<label>": {"n", "top1", "top3"}}}}}
+HELD_OUT_KEY = "held_out"
 PER_CLASS_KEY = "per_class"
 
 
@@ -16,7 +17,22 @@ PER_CLASS_KEY = "per_class"
 class Category:
     label: str
     index: int  # position in the model's output
-    figures: dict[str, Any] = field(default_factory=dict)  # per-class held-out figures, when measured
+    # held-out figures per evaluation set, when measured: {"bitmaps": {"n": 136, "top1": 0.91, "top3": 0.97}, ...}
+    figures: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+def per_class_figures(metrics: dict[str, Any]) -> dict[str, dict[str, dict[str, Any]]]:
+    """``{label: {set name: figures}}`` from every held-out set in metrics.json that has per-class figures."""
+    by_label: dict[str, dict[str, dict[str, Any]]] = {}
+    held_out = metrics.get(HELD_OUT_KEY)
+    if not isinstance(held_out, dict):
+        return by_label
+    for set_name, figures in held_out.items():
+        per_class = figures.get(PER_CLASS_KEY) if isinstance(figures, dict) else None
+        if isinstance(per_class, dict):
+            for label, values in per_class.items():
+                by_label.setdefault(label, {})[set_name] = values
+    return by_label
 
 
 def drawing_list(*, label: str | None = None, recognized: bool | None = None) -> QuerySet[Drawing]:
@@ -36,11 +52,9 @@ def drawing_get(*, drawing_id: int) -> Drawing:
 
 def category_list() -> list[Category]:
     """The served model's categories in output order, with per-class figures from metrics.json if present."""
-    per_class = served.load_metrics().get(PER_CLASS_KEY, {})
-    if not isinstance(per_class, dict):
-        per_class = {}
+    figures = per_class_figures(served.load_metrics())
     return [
-        Category(label=label, index=index, figures=dict(per_class.get(label, {})))
+        Category(label=label, index=index, figures=figures.get(label, {}))
         for index, label in enumerate(served.get_classifier().labels)
     ]
 
