@@ -1,0 +1,172 @@
+"""``python -m ml.evaluate --data DIR [--model PATH] [--json]``: a model's figures on a Quick Draw folder.
+
+A stable interface other tools call. DIR is laid out like ../shared/quickdraw; whichever of
+``bitmaps/*.npz`` (or upstream ``*.npy``), ``simplified/*.ndjson`` and ``raw/*.ndjson`` exist are
+read (``ml.evaluation`` says how each is rendered and predicted: the serving path, LiteRT only).
+
+``--json`` prints exactly one JSON object on stdout (percentages 0-100, rounded to 2 decimals):
+
+    {"model": {"dir", "version", "classes"}, "data": DIR, "split": "all" | "heldout",
+     "bitmaps" | "simplified" | "raw": {"n", "top1", "top3",
+         "per_class": {category: {"n", "top1", "top3"}},
+         "skipped": {"items", "categories"},   # categories outside the model's vocabulary
+         "invalid"},                           # drawings ml.raster refuses; not in n
+     "live": {"n", "recognized_some_prefix", "mean_time_fraction_to_lock" (0-1), "updates",
+              "frame_ms", "skipped", "invalid"},
+     "six_way": {"n", "top1", "classes"},
+     "seconds"}
+
+Every key is always present. A section is null when DIR has no file of its format (``live`` also
+with ``--no-live``; ``six_way`` when there are neither simplified nor raw files); a figure is null
+when its n is 0. ``live`` replays each raw drawing in ``ml.live.FRAME_MS`` updates, as the browser
+sends it; ``six_way`` is top-1 over every simplified and raw drawing of cat, giraffe, sheep, bat,
+octopus and camel with the softmax restricted to those six. Errors (missing folder or model, bad
+data file): one line on stderr, exit status 1. Progress goes to stderr (``--quiet`` silences it).
+"""
+
+import argparse
+import contextlib
+import json
+import os
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from ml import live
+from ml.config import DEFAULT_MODEL_DIR, quickdraw_dir
+from ml.data import describe_folder
+from ml.errors import DrawsiteError
+from ml.evaluation import SPLIT_ALL, SPLIT_HELDOUT, SPLITS, evaluate
+from ml.inference import LABELS_FILE, METRICS_FILE, MODEL_FILE, Classifier, load_classifier
+
+PROG = "ml.evaluate"
+EXIT_ERROR = 1
+SECONDS_DECIMALS = 1
+SECTIONS = (("bitmaps", "bitmaps"), ("simplified", "simplified -> rasterize"), ("raw", "raw -> render_raw"))
+NAME_WIDTH = 24
+
+
+def model_dir(path: Path) -> Path:
+    """The model folder a ``--model`` argument names: the folder itself or its ``model.tflite``."""
+    path = Path(path)
+    if path.is_file() and path.name == MODEL_FILE:
+        path = path.parent
+    if not path.is_dir():
+        raise DrawsiteError(f"no model folder (or {MODEL_FILE} inside one) at {path}")
+    missing = [name for name in (MODEL_FILE, LABELS_FILE, METRICS_FILE) if not (path / name).is_file()]
+    if missing:
+        raise DrawsiteError(f"model folder {path} lacks {', '.join(missing)}")
+    return path
+
+
+def load_model(path: Path) -> Classifier:
+    folder = model_dir(path)
+    try:
+        return load_classifier(folder)
+    except (OSError, ValueError, KeyError, RuntimeError) as error:  # bad JSON, no "version", bad .tflite
+        raise DrawsiteError(f"cannot load the model in {folder}: {error!r}") from None
+
+
+@contextlib.contextmanager
+def stdout_to_stderr() -> Iterator[None]:
+    """Native libraries' chatter goes to stderr while evaluating: stdout carries only the JSON."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    os.dup2(2, 1)
+    try:
+        yield
+    finally:
+        sys.stdout.flush()
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}"
+
+
+def format_table(result: dict) -> str:
+    """The JSON result as a readable table (per-class top-1 of every section side by side)."""
+    model = result["model"]
+    lines = [f"model {model['version']} ({model['classes']} classes, {model['dir']})",
+             f"data {result['data']}  split {result['split']}  {result['seconds']} s", "",
+             f"{'section':<{NAME_WIDTH}} {'n':>7} {'top-1 %':>8} {'top-3 %':>8}  skipped (outside vocabulary)"]
+    for key, title in SECTIONS:
+        section = result[key]
+        if section is None:
+            lines.append(f"{title:<{NAME_WIDTH}} {'(no files)':>7}")
+            continue
+        skipped = section["skipped"]
+        lines.append(f"{title:<{NAME_WIDTH}} {section['n']:>7} {_pct(section['top1']):>8} {_pct(section['top3']):>8}"
+                     f"  {skipped['items']} items, {len(skipped['categories'])} categories"
+                     + (f"; {section['invalid']} invalid" if section["invalid"] else ""))
+    if result["six_way"] is not None:
+        six = result["six_way"]
+        lines.append(f"{'six-way (' + str(len(six['classes'])) + ' classes)':<{NAME_WIDTH}} {six['n']:>7} {_pct(six['top1']):>8}")
+    if result["live"] is not None:
+        replay = result["live"]
+        fraction = replay["mean_time_fraction_to_lock"]
+        lines += ["", f"live replay: {replay['n']} raw drawings, {replay['updates']} updates "
+                  f"({replay['frame_ms']} ms frames); true category top-1 at some point: "
+                  f"{_pct(replay['recognized_some_prefix'])} %; mean time fraction to lock: "
+                  f"{'-' if fraction is None else f'{fraction:.3f}'} (1.0 = never locked)"]
+    present = [(title, result[key]["per_class"]) for key, title in SECTIONS if result[key] is not None]
+    names = sorted({name for _, per_class in present for name in per_class})
+    if names:
+        lines += ["", "per-class top-1 % (n)", f"{'category':<{NAME_WIDTH}}" + "".join(f" {t:>24}" for t, _ in present)]
+        for name in names:
+            cells = [per_class.get(name) for _, per_class in present]
+            lines.append(f"{name:<{NAME_WIDTH}}" + "".join(
+                f" {'-' if c is None else _pct(c['top1']) + ' (' + str(c['n']) + ')':>24}" for c in cells))
+    return "\n".join(lines)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=f"python -m {PROG}", description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", type=Path, default=None,
+                        help="folder laid out like ../shared/quickdraw (default: $QUICKDRAW_DATA or ../shared/quickdraw)")
+    parser.add_argument("--model", type=Path, default=DEFAULT_MODEL_DIR,
+                        help=f"model folder, or the {MODEL_FILE} inside one (default: {DEFAULT_MODEL_DIR})")
+    parser.add_argument("--json", action="store_true", help="print one JSON object on stdout instead of a table")
+    parser.add_argument("--split", choices=SPLITS, default=SPLIT_ALL,
+                        help=f"'{SPLIT_ALL}': every drawing; '{SPLIT_HELDOUT}': only ml.dataset's test side (rows the "
+                             "committed model never trained on: highest 10%% bitmap rows, stroke rows in test folds)")
+    parser.add_argument("--no-live", action="store_true", help="skip the live replay (the slow part); live is null")
+    parser.add_argument("--frame-ms", type=float, default=live.FRAME_MS,
+                        help=f"live replay: milliseconds of drawing per update (default {live.FRAME_MS:.2f}, one 60 Hz frame)")
+    parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    return parser
+
+
+def run(args: argparse.Namespace) -> dict:
+    progress = (lambda text: None) if args.quiet else (lambda text: print(f"{PROG}: {text}", file=sys.stderr, flush=True))
+    started = time.perf_counter()
+    folder = describe_folder(args.data if args.data is not None else quickdraw_dir())
+    classifier = load_model(args.model)
+    figures = evaluate(classifier, folder, args.split, not args.no_live, args.frame_ms, progress)
+    header = {
+        "model": {"dir": str(classifier.model_path.parent), "version": classifier.version, "classes": len(classifier.labels)},
+        "data": str(folder.root),
+        "split": args.split,
+    }
+    return header | figures | {"seconds": round(time.perf_counter() - started, SECONDS_DECIMALS)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if not args.frame_ms > 0:
+        build_parser().error("--frame-ms must be positive")
+    try:
+        with stdout_to_stderr() if args.json else contextlib.nullcontext():
+            result = run(args)
+    except DrawsiteError as error:
+        print(f"{PROG}: error: {error.detail}", file=sys.stderr)
+        return EXIT_ERROR
+    print(json.dumps(result) if args.json else format_table(result), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
