@@ -1,0 +1,183 @@
+"""Fuzzing both websocket endpoints with hypothesis (in-process ASGI app, in-memory channel layer).
+
+Each example interleaves valid messages with hostile ones that break exactly one rule (oversized,
+non-JSON, binary, wrong types, NaN/Infinity/huge numbers, out-of-order strokes, stale seqs, bad
+labels and canvases), alongside a well-behaved connection drawing a fixed picture. Asserted: every
+hostile message gets exactly one ``error`` with the documented code and seq; the connection stays
+open; valid messages keep working (the last one's guesses arrive, ``guesses.seq`` only grows); the
+neighbour's guesses are exactly right; every submitted drawing is saved with exactly the accepted
+strokes. Volume: >= 60 examples x >= 120 messages here, plus the flood test (>= 10,000 in total).
+"""
+
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+from channels.testing import WebsocketCommunicator
+from hypothesis import HealthCheck, given, settings as hypothesis_settings, strategies as st
+
+from ml.inference import top_k
+from ml.raster import render_raw
+from recognizer.models import Drawing
+from recognizer.timeline import Guess, guesses_json
+from tests.hardening import fuzz_messages as fm
+from tests.hardening.conftest import TIMEOUT_S, websocket
+from tests.web.fakes import FAKE_LABELS, FakeClassifier
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("fake_classifier"), pytest.mark.slow]
+
+PROTOCOL_DOC = Path(__file__).resolve().parents[2] / "docs" / "protocol.md"
+DOCUMENTED_CODES = frozenset(re.findall(r"^\| `([a-z_]+)` \| ", PROTOCOL_DOC.read_text(encoding="utf-8"), re.M))
+EXAMPLES = 60
+MESSAGES_PER_EXAMPLE = (120, 200)
+NEIGHBOUR_EVERY = 10  # the well-behaved neighbour sends one message per this many fuzz messages
+QUIET_S = 0.05  # after the final answers, nothing more may be pending
+UNLIMITED_RATE = {"RECOGNIZER_RATE_PER_SECOND": 1e9, "RECOGNIZER_RATE_BURST": 10**9}
+NEIGHBOUR_DRAWING = [  # a fixed picture: a square, a diagonal and a dot
+    [[10, 200, 200, 10, 10], [10, 10, 200, 200, 10], [0, 100, 200, 300, 400]],
+    [[10, 200], [10, 200], [500, 600]],
+    [[120], [60], [700]],
+]
+
+
+def expected_guesses(strokes: list, top: int) -> list[dict]:
+    """What the server must answer for ``strokes`` with the fake classifier (computed directly)."""
+    probs = FakeClassifier().predict(render_raw(strokes)[None])[0]
+    return guesses_json([Guess(label, score) for label, score in top_k(probs, list(FAKE_LABELS), top)])
+
+
+async def receive_until(ws: WebsocketCommunicator, done) -> list[dict]:
+    """Replies until ``done(replies)`` holds; a missing reply fails after TIMEOUT_S."""
+    replies: list[dict] = []
+    while not done(replies):
+        replies.append(json.loads(await ws.receive_from(timeout=TIMEOUT_S)))
+    return replies
+
+
+class Fuzzer:
+    """Drives one connection: sends messages, tracks what the server must have accepted."""
+
+    def __init__(self, ws: WebsocketCommunicator) -> None:
+        self.ws = ws
+        self.seq = 0
+        self.strokes: list[list[list[float]]] = []
+        self.hostile_sent: list[tuple[str, int | None]] = []  # (code, seq) each error must carry
+        self.accepted: list[int] = []
+        self.sent = 0
+
+    async def send(self, frame: str | bytes) -> None:
+        self.sent += 1
+        # send_input, not send_to: send_to refuses empty frames, which a hostile client can send
+        key = "bytes" if isinstance(frame, bytes) else "text"
+        await self.ws.send_input({"type": "websocket.receive", key: frame})
+
+    async def hostile(self, message: fm.Hostile) -> None:
+        self.seq += 1  # a rejected message does not use up its seq; skipping one is fine (gaps allowed)
+        await self.send(message.build(self.seq, len(self.strokes)))
+        self.hostile_sent.append((message.code, message.echo(self.seq)))
+
+    async def valid(self, message: fm.Valid) -> None:
+        self.seq += 1
+        if message.kind == "points":
+            stroke = len(self.strokes) if message.new_stroke or not self.strokes else len(self.strokes) - 1
+            if stroke == len(self.strokes):
+                self.strokes.append([[], [], []])
+            for axis, values in zip(self.strokes[stroke], zip(*message.points)):
+                axis.extend(values)
+            frame = {"type": "points", "seq": self.seq, "stroke": stroke, "points": [list(p) for p in message.points]}
+        elif message.kind == "undo":
+            self.strokes = self.strokes[:-1]
+            frame = {"type": "undo", "seq": self.seq}
+        elif message.kind == "clear":
+            self.strokes = []
+            frame = {"type": "clear", "seq": self.seq}
+        else:
+            frame = {"type": "hello", "seq": self.seq, "canvas": [640, 480], "prompt": "dense"}
+        await self.send(json.dumps(frame))
+        self.accepted.append(self.seq)
+
+    async def finish(self) -> dict:
+        """A last valid points message, then submit: checks every reply and returns ``saved``."""
+        await self.valid(fm.Valid("points", True, ((5.0, 5.0, 1.0), (50.0, 60.0, 2.0))))
+        last = self.seq
+        replies = await receive_until(
+            self.ws, lambda r: any(m["type"] == "guesses" and m["seq"] == last for m in r)
+        )
+        assert await self.ws.receive_nothing(timeout=QUIET_S), "more replies than messages"
+        errors = [(m["code"], m["seq"]) for m in replies if m["type"] == "error"]
+        assert errors == self.hostile_sent
+        assert {m["type"] for m in replies} <= {"error", "guesses", "ready"}
+        assert all(code in DOCUMENTED_CODES for code, _ in errors)
+        guess_seqs = [m["seq"] for m in replies if m["type"] == "guesses"]
+        assert guess_seqs == sorted(set(guess_seqs)) and set(guess_seqs) <= set(self.accepted)
+        self.seq += 1
+        await self.send(json.dumps({"type": "submit", "seq": self.seq, "label": "sparse"}))
+        saved = json.loads(await self.ws.receive_from(timeout=TIMEOUT_S))
+        assert saved["type"] == "saved" and saved["seq"] == self.seq
+        return saved
+
+
+class Neighbour:
+    """A well-behaved connection drawing NEIGHBOUR_DRAWING point by point; checks every answer."""
+
+    def __init__(self, ws: WebsocketCommunicator, top: int) -> None:
+        self.ws = ws
+        self.top = top
+        self.steps = [(s, i) for s, stroke in enumerate(NEIGHBOUR_DRAWING) for i in range(len(stroke[0]))]
+        self.expected: dict[int, list[dict]] = {}
+        self.seq = -1
+
+    async def step(self) -> None:
+        if self.seq + 1 >= len(self.steps):
+            return
+        self.seq += 1
+        stroke, index = self.steps[self.seq]
+        xs, ys, ts = NEIGHBOUR_DRAWING[stroke]
+        drawn = [[list(axis) for axis in s] for s in NEIGHBOUR_DRAWING[:stroke]]
+        drawn.append([xs[: index + 1], ys[: index + 1], ts[: index + 1]])
+        self.expected[self.seq] = expected_guesses(drawn, self.top)
+        await self.ws.send_json_to(
+            {"type": "points", "seq": self.seq, "stroke": stroke, "points": [[xs[index], ys[index], ts[index]]]}
+        )
+
+    async def check(self) -> None:
+        last = self.seq
+        replies = await receive_until(self.ws, lambda r: any(m.get("seq") == last for m in r))
+        for reply in replies:
+            assert reply["type"] == "guesses", reply
+            assert reply["guesses"] == self.expected[reply["seq"]]
+
+
+@pytest.fixture
+def fuzz_settings(settings):
+    for name, value in {**fm.FUZZ_LIMITS, **UNLIMITED_RATE}.items():
+        setattr(settings, name, value)
+    return settings
+
+
+messages = st.lists(st.one_of(fm.hostile, fm.valid), min_size=MESSAGES_PER_EXAMPLE[0], max_size=MESSAGES_PER_EXAMPLE[1])
+
+
+@hypothesis_settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(batch=messages)
+async def test_draw_endpoint_survives_hostile_messages(batch: list, fuzz_settings) -> None:
+    async with websocket("/ws/draw/") as ws, websocket("/ws/draw/") as neighbour_ws:
+        fuzzer, neighbour = Fuzzer(ws), Neighbour(neighbour_ws, fuzz_settings.RECOGNIZER_TOP_K)
+        await fuzzer.send(json.dumps({"type": "hello", "seq": 0}))  # seq 0 accepted: the stale-seq case relies on it
+        assert json.loads(await ws.receive_from(timeout=TIMEOUT_S))["type"] == "ready"
+        for number, message in enumerate(batch):
+            if isinstance(message, fm.Hostile):
+                await fuzzer.hostile(message)
+            else:
+                await fuzzer.valid(message)
+            if number % NEIGHBOUR_EVERY == 0:
+                await neighbour.step()
+        expected_strokes = [[list(axis) for axis in stroke] for stroke in fuzzer.strokes]
+        saved = await fuzzer.finish()
+        await neighbour.check()
+    drawing = await Drawing.objects.aget(pk=saved["drawing"])
+    final_stroke = [[5.0, 50.0], [5.0, 60.0], [1.0, 2.0]]
+    assert drawing.strokes == expected_strokes + [final_stroke]
+    assert fuzzer.sent >= MESSAGES_PER_EXAMPLE[0]
