@@ -86,47 +86,65 @@ def _pct(value: float | None) -> str:
     return "-" if value is None else f"{value:.2f}"
 
 
-def format_table(result: dict) -> str:
-    """The JSON result as a readable table (per-class top-1 of every section side by side)."""
-    model = result["model"]
-    lines = [f"model {model['version']} ({model['classes']} classes, {model['dir']})",
-             f"data {result['data']}  split {result['split']}  {result['seconds']} s", "",
-             f"{'section':<{NAME_WIDTH}} {'n':>7} {'top-1 %':>8} {'top-3 %':>8}  skipped (outside vocabulary)"]
+def _section_lines(result: dict) -> list[str]:
+    lines = [f"{'section':<{NAME_WIDTH}} {'n':>7} {'top-1 %':>8} {'top-3 %':>8}  skipped (outside vocabulary)"]
     for key, title in SECTIONS:
         section = result[key]
         if section is None:
             lines.append(f"{title:<{NAME_WIDTH}} {'(no files)':>7}")
             continue
         skipped = section["skipped"]
-        lines.append(f"{title:<{NAME_WIDTH}} {section['n']:>7} {_pct(section['top1']):>8} {_pct(section['top3']):>8}"
-                     f"  {skipped['items']} items, {len(skipped['categories'])} categories"
-                     + (f"; {section['invalid']} invalid" if section["invalid"] else ""))
-    if result["six_way"] is not None:
-        six = result["six_way"]
-        lines.append(f"{'six-way (' + str(len(six['classes'])) + ' classes)':<{NAME_WIDTH}} {six['n']:>7} {_pct(six['top1']):>8}")
-    if result["live"] is not None:
-        replay = result["live"]
+        invalid = f"; {section['invalid']} invalid" if section["invalid"] else ""
+        lines.append(
+            f"{title:<{NAME_WIDTH}} {section['n']:>7} {_pct(section['top1']):>8} {_pct(section['top3']):>8}"
+            f"  {skipped['items']} items, {len(skipped['categories'])} categories{invalid}"
+        )
+    six = result["six_way"]
+    if six is not None:
+        title = f"six-way ({len(six['classes'])} classes)"
+        lines.append(f"{title:<{NAME_WIDTH}} {six['n']:>7} {_pct(six['top1']):>8}")
+    replay = result["live"]
+    if replay is not None:
         fraction = replay["mean_time_fraction_to_lock"]
-        lines += ["", f"live replay: {replay['n']} raw drawings, {replay['updates']} updates "
-                  f"({replay['frame_ms']} ms frames); true category top-1 at some point: "
-                  f"{_pct(replay['recognized_some_prefix'])} %; mean time fraction to lock: "
-                  f"{'-' if fraction is None else f'{fraction:.3f}'} (1.0 = never locked)"]
+        lines += [
+            "",
+            f"live replay: {replay['n']} raw drawings, {replay['updates']} updates ({replay['frame_ms']} ms frames)",
+            f"  true category top-1 at some point: {_pct(replay['recognized_some_prefix'])} %",
+            f"  mean time fraction to lock: {'-' if fraction is None else f'{fraction:.3f}'} (1.0 = never locked)",
+        ]
+    return lines
+
+
+def _per_class_lines(result: dict) -> list[str]:
     present = [(title, result[key]["per_class"]) for key, title in SECTIONS if result[key] is not None]
     names = sorted({name for _, per_class in present for name in per_class})
-    if names:
-        lines += ["", "per-class top-1 % (n)", f"{'category':<{NAME_WIDTH}}" + "".join(f" {t:>24}" for t, _ in present)]
-        for name in names:
-            cells = [per_class.get(name) for _, per_class in present]
-            lines.append(f"{name:<{NAME_WIDTH}}" + "".join(
-                f" {'-' if c is None else _pct(c['top1']) + ' (' + str(c['n']) + ')':>24}" for c in cells))
-    return "\n".join(lines)
+    if not names:
+        return []
+    titles = "".join(f" {title:>{NAME_WIDTH}}" for title, _ in present)
+    lines = ["", "per-class top-1 % (n)", f"{'category':<{NAME_WIDTH}}{titles}"]
+    for name in names:
+        cells = [per_class.get(name) for _, per_class in present]
+        text = ["-" if cell is None else f"{_pct(cell['top1'])} ({cell['n']})" for cell in cells]
+        lines.append(f"{name:<{NAME_WIDTH}}" + "".join(f" {cell:>{NAME_WIDTH}}" for cell in text))
+    return lines
+
+
+def format_table(result: dict) -> str:
+    """The result as a readable table: overall figures, live replay, per-class top-1 side by side."""
+    model = result["model"]
+    header = [
+        f"model {model['version']} ({model['classes']} classes, {model['dir']})",
+        f"data {result['data']}  split {result['split']}  {result['seconds']} s",
+        "",
+    ]
+    return "\n".join(header + _section_lines(result) + _per_class_lines(result))
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=f"python -m {PROG}", description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, default=None,
-                        help="folder laid out like ../shared/quickdraw (default: $QUICKDRAW_DATA or ../shared/quickdraw)")
+                        help="folder laid out like ../shared/quickdraw (default: $QUICKDRAW_DATA, else that folder)")
     parser.add_argument("--model", type=Path, default=DEFAULT_MODEL_DIR,
                         help=f"model folder, or the {MODEL_FILE} inside one (default: {DEFAULT_MODEL_DIR})")
     parser.add_argument("--json", action="store_true", help="print one JSON object on stdout instead of a table")
@@ -135,19 +153,23 @@ def build_parser() -> argparse.ArgumentParser:
                              "committed model never trained on: highest 10%% bitmap rows, stroke rows in test folds)")
     parser.add_argument("--no-live", action="store_true", help="skip the live replay (the slow part); live is null")
     parser.add_argument("--frame-ms", type=float, default=live.FRAME_MS,
-                        help=f"live replay: milliseconds of drawing per update (default {live.FRAME_MS:.2f}, one 60 Hz frame)")
+                        help=f"live replay: ms of drawing per update (default {live.FRAME_MS:.2f}, one 60 Hz frame)")
     parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     return parser
 
 
 def run(args: argparse.Namespace) -> dict:
-    progress = (lambda text: None) if args.quiet else (lambda text: print(f"{PROG}: {text}", file=sys.stderr, flush=True))
+    progress = (lambda text: None) if args.quiet else (lambda text: print(f"{PROG}: {text}", file=sys.stderr))
     started = time.perf_counter()
     folder = describe_folder(args.data if args.data is not None else quickdraw_dir())
     classifier = load_model(args.model)
     figures = evaluate(classifier, folder, args.split, not args.no_live, args.frame_ms, progress)
     header = {
-        "model": {"dir": str(classifier.model_path.parent), "version": classifier.version, "classes": len(classifier.labels)},
+        "model": {
+            "dir": str(classifier.model_path.parent),
+            "version": classifier.version,
+            "classes": len(classifier.labels),
+        },
         "data": str(folder.root),
         "split": args.split,
     }
