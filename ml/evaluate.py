@@ -20,8 +20,11 @@ Every key is always present. A section is null when DIR has no file of its forma
 with ``--no-live``; ``six_way`` when there are neither simplified nor raw files); a figure is null
 when its n is 0. ``live`` replays each raw drawing in ``ml.live.FRAME_MS`` updates, as the browser
 sends it; ``six_way`` is top-1 over every simplified and raw drawing of cat, giraffe, sheep, bat,
-octopus and camel with the softmax restricted to those six. Errors (missing folder or model, bad
-data file): one line on stderr, exit status 1. Progress goes to stderr (``--quiet`` silences it).
+octopus and camel with the softmax restricted to those six. ``--split heldout`` keeps only the
+rows ``ml.dataset`` holds out from training (the highest 10% upstream rows of each bitmap category,
+stroke drawings in its test folds): on the shared folder its figures are the model's held-out ones.
+Errors (missing folder or model, bad data file): one line on stderr, exit status 1. Progress goes
+to stderr (``--quiet`` silences it).
 """
 
 import argparse
@@ -141,8 +144,12 @@ def format_table(result: dict) -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog=f"python -m {PROG}", description=__doc__.split("\n\n")[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog=f"python -m {PROG}",
+        description="Evaluate a model on a folder laid out like ../shared/quickdraw.",
+        epilog="\n\n".join(__doc__.split("\n\n")[1:]),  # the JSON schema and the rules above
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--data", type=Path, default=None,
                         help="folder laid out like ../shared/quickdraw (default: $QUICKDRAW_DATA, else that folder)")
     parser.add_argument("--model", type=Path, default=DEFAULT_MODEL_DIR,
@@ -150,7 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--json", action="store_true", help="print one JSON object on stdout instead of a table")
     parser.add_argument("--split", choices=SPLITS, default=SPLIT_ALL,
                         help=f"'{SPLIT_ALL}': every drawing; '{SPLIT_HELDOUT}': only ml.dataset's test side (rows the "
-                             "committed model never trained on: highest 10%% bitmap rows, stroke rows in test folds)")
+                             "ml.train never trains on: highest 10%% bitmap rows, stroke rows in test folds)")
     parser.add_argument("--no-live", action="store_true", help="skip the live replay (the slow part); live is null")
     parser.add_argument("--frame-ms", type=float, default=live.FRAME_MS,
                         help=f"live replay: ms of drawing per update (default {live.FRAME_MS:.2f}, one 60 Hz frame)")
@@ -185,6 +192,9 @@ def main(argv: list[str] | None = None) -> int:
             result = run(args)
     except DrawsiteError as error:
         print(f"{PROG}: error: {error.detail}", file=sys.stderr)
+        return EXIT_ERROR
+    except (OSError, UnicodeDecodeError) as error:  # an unreadable file: still one line, not a traceback
+        print(f"{PROG}: error: cannot read the data: {error}", file=sys.stderr)
         return EXIT_ERROR
     print(json.dumps(result) if args.json else format_table(result), flush=True)
     return 0

@@ -158,6 +158,24 @@ def test_errors_are_one_line_and_exit_non_zero(tiny: Path, args: list[str], mess
     assert len(errors) == 1 and message in errors[0]
 
 
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b'{"word": "cat"}\n', "missing key"),  # a malformed record names the file and line
+        (b"\xff\xfe not utf-8\n", "cannot read the data"),
+    ],
+)
+def test_a_bad_data_file_is_a_one_line_error(
+    tmp_path: Path, content: bytes, message: str, capfd: pytest.CaptureFixture
+) -> None:
+    (tmp_path / "raw").mkdir()
+    (tmp_path / "raw" / "cat.ndjson").write_bytes(content)
+    assert main(["--data", str(tmp_path), "--json", "--quiet"]) == 1
+    out, err = capfd.readouterr()
+    assert out == ""
+    assert [line for line in err.splitlines() if line.startswith("ml.evaluate: error:") and message in line]
+
+
 def test_no_tensorflow_in_the_import_chain(tiny: Path) -> None:
     script = (
         "import sys\n"
