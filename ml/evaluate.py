@@ -156,7 +156,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help=f"model folder, or the {MODEL_FILE} inside one (default: {DEFAULT_MODEL_DIR})")
     parser.add_argument("--json", action="store_true", help="print one JSON object on stdout instead of a table")
     parser.add_argument("--split", choices=SPLITS, default=SPLIT_ALL,
-                        help=f"'{SPLIT_ALL}': every drawing; '{SPLIT_HELDOUT}': only ml.dataset's test side (rows the "
+                        help=f"'{SPLIT_ALL}': every drawing; '{SPLIT_HELDOUT}': only ml.dataset's test side (rows "
                              "ml.train never trains on: highest 10%% bitmap rows, stroke rows in test folds)")
     parser.add_argument("--no-live", action="store_true", help="skip the live replay (the slow part); live is null")
     parser.add_argument("--frame-ms", type=float, default=live.FRAME_MS,
