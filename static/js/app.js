@@ -11,6 +11,8 @@ import { toast } from "./toast.js";
 
 const SEND_INTERVAL_MS = 32; // points leave at most this often mid-stroke: live guesses within the rate limit
 const MS_PER_S = 1000;
+const NOTICE_REPEAT_MS = 10000; // the same server complaint is shown at most this often
+const SILENT_CODES = new Set(["rate_limited", "bad_stroke", "bad_seq"]); // the client resyncs by itself
 const STATUS_TEXT = {
   [Status.CONNECTING]: () => "Connecting…",
   [Status.LIVE]: () => "Live",
@@ -31,6 +33,7 @@ let prompt = null;
 let lastSend = 0;
 let sendTimer = null;
 let limitNoticeShown = false;
+const noticeShownAt = new Map(); // error code -> time of its last toast
 
 const client = new DrawClient(wsUrl, drawing, {
   currentCanvas: () => pad.size,
@@ -145,9 +148,13 @@ function announceSaved(saved, entry) {
 }
 
 function explainRefusal(error) {
+  if (SILENT_CODES.has(error.code)) return;
+  const now = performance.now();
+  if (now - (noticeShownAt.get(error.code) ?? -Infinity) < NOTICE_REPEAT_MS) return;
+  noticeShownAt.set(error.code, now);
   if (error.code === "server_busy") toast("The server is busy: guesses will catch up in a moment.");
   else if (error.code === "nothing_to_submit") toast("Draw something first!");
-  else if (!["rate_limited", "bad_stroke", "bad_seq"].includes(error.code)) toast(`Hmm: ${error.detail}`, "error");
+  else toast(`Hmm: ${error.detail}`, "error");
 }
 
 function showStatus(status, detail) {

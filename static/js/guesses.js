@@ -5,6 +5,12 @@ import { headline } from "./headline.js";
 const PERCENT = 100;
 const LEAVE_MS = 250; // matches the row fade-out in site.css
 
+/** "91%", or "<1%" for a score that is not quite zero. */
+export function percent(score) {
+  const rounded = Math.round(score * PERCENT);
+  return rounded === 0 && score > 0 ? "<1%" : `${rounded}%`;
+}
+
 export class GuessList {
   /** @param {HTMLOListElement} list  @param {HTMLElement} title  @param {number} topK */
   constructor(list, title, topK) {
@@ -28,7 +34,7 @@ export class GuessList {
       const row = this.rows.get(label) ?? this.addRow(label);
       row.style.setProperty("--rank", String(rank));
       row.style.setProperty("--score", String(score));
-      row.querySelector(".guess-score").textContent = `${Math.round(score * PERCENT)}%`;
+      row.querySelector(".guess-score").textContent = percent(score);
       row.classList.toggle("is-top", rank === 0);
       row.classList.toggle("is-prompt", label === prompt);
       row.classList.remove("is-leaving");

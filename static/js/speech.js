@@ -46,6 +46,7 @@ export class Speaker {
       this.lastSaid = key;
       const utterance = new SpeechSynthesisUtterance(text);
       utterance.rate = SPEECH_RATE;
+      utterance.lang = document.documentElement.lang || "en";
       window.speechSynthesis.cancel(); // a stale guess is worse than none
       window.speechSynthesis.speak(utterance);
     }, SETTLE_MS);

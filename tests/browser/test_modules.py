@@ -122,3 +122,8 @@ def test_drawing_keeps_the_first_canvas_size_until_cleared(run_js) -> None:
     assert run_js("drawing.js", DRAWING_STEPS_JS, steps)["space"] == [300, 200]
     emptied = steps + [["undo"], ["undo"]]
     assert run_js("drawing.js", DRAWING_STEPS_JS, emptied)["space"] is None
+
+
+@pytest.mark.parametrize(("score", "text"), [(0.9132, "91%"), (0.004, "<1%"), (0.0, "0%"), (1.0, "100%"), (0.005, "1%")])
+def test_percent(run_js, score: float, text: str) -> None:
+    assert run_js("guesses.js", "return m.percent(arg);", score) == text
