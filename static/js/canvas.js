@@ -42,9 +42,11 @@ export class SketchPad {
     return [this.canvas.clientWidth, this.canvas.clientHeight];
   }
 
+  /** Event position in drawing units: canvas content-box pixels (the border is not paper), rescaled. */
   toDrawing(event) {
-    const scale = this.drawing.space ? this.drawing.space[0] / this.rect.width : 1;
-    return [(event.clientX - this.rect.left) * scale, (event.clientY - this.rect.top) * scale];
+    const { left, top, width } = this.rect;
+    const scale = this.drawing.space ? this.drawing.space[0] / width : 1;
+    return [(event.clientX - left) * scale, (event.clientY - top) * scale];
   }
 
   down(event) {
@@ -53,7 +55,8 @@ export class SketchPad {
     event.preventDefault();
     this.canvas.setPointerCapture(event.pointerId);
     this.pointer = event.pointerId;
-    this.rect = this.canvas.getBoundingClientRect();
+    const box = this.canvas.getBoundingClientRect();
+    this.rect = { left: box.left + this.canvas.clientLeft, top: box.top + this.canvas.clientTop, width: this.canvas.clientWidth };
     const [x, y] = this.toDrawing(event);
     this.drawing.beginStroke(this.size, x, y, event.timeStamp);
     this.hooks.onStrokeStart();

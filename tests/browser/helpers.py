@@ -1,6 +1,7 @@
 """Page-level helpers shared by the browser tests: what the page shows and what the server saved."""
 
 import re
+from collections.abc import Callable
 import sqlite3
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from tests.browser.server import ADMIN_PASSWORD, ADMIN_USER
 LIVE = '#status[data-status="live"]'
 TOP_GUESS = "#guesses .guess.is-top"
 SAVE_TIMEOUT_MS = 15_000
+POLL_MS = 50
 
 # Counts the canvas pixels that are not blank (any alpha): the ink on screen.
 INK_PIXELS_JS = """() => {
@@ -72,3 +74,12 @@ def admin_login(page: Page, next_path: str) -> None:
     page.fill("#id_password", ADMIN_PASSWORD)
     page.click("input[type=submit]")
     expect(page).to_have_url(re.compile(re.escape(next_path) + "$"))
+
+
+def wait_until(page: Page, condition: Callable[[], bool], timeout_ms: int = SAVE_TIMEOUT_MS) -> None:
+    """Polls a Python-side `condition` (e.g. on recorded websocket frames) while the page keeps running."""
+    waited = 0
+    while not condition():
+        assert waited < timeout_ms, f"condition not met within {timeout_ms} ms"
+        page.wait_for_timeout(POLL_MS)
+        waited += POLL_MS

@@ -17,6 +17,7 @@ CANDIDATE_WORDS = ("apple", "ladder", "rainbow", "clock", "eye", "sailboat", "fi
 MIN_SCORE = 0.9  # comfortably above the runner-up, so mouse resampling cannot change the top-1
 CANVAS_FILL = 0.8  # the drawing spans this much of the canvas, centered
 MOUSE_STEPS = 2  # intermediate mouse events between two recorded points
+MIN_STROKES = 2  # the reconnect test draws all strokes but the last before the server goes away
 
 
 @dataclass(frozen=True)
@@ -34,14 +35,16 @@ def served_model_dir() -> Path:
     return Path(os.environ.get(MODEL_DIR_ENV) or DEFAULT_MODEL_DIR)
 
 
-def pick_recognized(data_dir: Path, words: tuple[str, ...] = CANDIDATE_WORDS) -> RawDrawing:
-    """The first raw drawing of `words` whose rendering the served model puts top-1 at >= MIN_SCORE."""
+def pick_recognized(data_dir: Path, words: tuple[str, ...] = CANDIDATE_WORDS, min_strokes: int = MIN_STROKES) -> RawDrawing:
+    """The first raw drawing of `words` (>= `min_strokes` strokes) the served model puts top-1 at >= MIN_SCORE."""
     classifier = load_classifier(served_model_dir())
     for word in words:
         path = data_dir / "raw" / f"{word}.ndjson"
         if word not in classifier.labels or not path.exists():
             continue
         for drawing in iter_drawings(path):
+            if len(drawing.drawing) < min_strokes:
+                continue
             probs = classifier.predict(render_raw(drawing.drawing)[np.newaxis])[0]
             best = int(np.argmax(probs))
             if classifier.labels[best] == word and probs[best] >= MIN_SCORE:
