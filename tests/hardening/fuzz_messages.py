@@ -38,6 +38,9 @@ class Hostile:
     build: Callable[[int, int], str | bytes]  # (seq to use, strokes drawn so far) -> frame
     echo: Callable[[int], int | None]  # (seq we gave) -> the seq the error must carry
 
+    def __repr__(self) -> str:  # hypothesis prints failing examples: show the frame, not a lambda
+        return f"Hostile({self.code!r}, {str(self.build(7, 1))[:100]!r})"
+
 
 def _dumps(message: dict[str, Any]) -> str:
     return json.dumps(message, allow_nan=True)

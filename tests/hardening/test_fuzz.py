@@ -9,8 +9,11 @@ neighbour's guesses are exactly right; every submitted drawing is saved with exa
 strokes. Volume: >= 60 examples x >= 120 messages here, plus the flood test (>= 10,000 in total).
 """
 
+import asyncio
 import json
 import re
+import time
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -160,7 +163,7 @@ def fuzz_settings(settings):
 messages = st.lists(st.one_of(fm.hostile, fm.valid), min_size=MESSAGES_PER_EXAMPLE[0], max_size=MESSAGES_PER_EXAMPLE[1])
 
 
-@hypothesis_settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large])
+@hypothesis_settings(max_examples=EXAMPLES, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(batch=messages)
 async def test_draw_endpoint_survives_hostile_messages(batch: list, fuzz_settings) -> None:
     async with websocket("/ws/draw/") as ws, websocket("/ws/draw/") as neighbour_ws:
@@ -181,3 +184,37 @@ async def test_draw_endpoint_survives_hostile_messages(batch: list, fuzz_setting
     final_stroke = [[5.0, 50.0], [5.0, 60.0], [1.0, 2.0]]
     assert drawing.strokes == expected_strokes + [final_stroke]
     assert fuzzer.sent >= MESSAGES_PER_EXAMPLE[0]
+
+
+FLOOD_MESSAGES = 3_000
+FLOOD_RATE = {"RECOGNIZER_RATE_PER_SECOND": 60.0, "RECOGNIZER_RATE_BURST": 120}
+
+
+async def test_flood_beyond_the_rate_is_refused_per_message_and_harms_no_one(settings) -> None:
+    """3,000 frames at once (valid and not): the burst is served, every other frame gets ``rate_limited``."""
+    for name, value in FLOOD_RATE.items():
+        setattr(settings, name, value)
+    async with websocket("/ws/draw/") as ws, websocket("/ws/draw/") as neighbour_ws:
+        neighbour = Neighbour(neighbour_ws, settings.RECOGNIZER_TOP_K)
+        started = time.monotonic()
+        for seq in range(FLOOD_MESSAGES):
+            # undo on an empty drawing is answered at once (no inference to coalesce): one reply per frame
+            frame = json.dumps({"type": "undo", "seq": seq}) if seq % 2 else "not json"
+            await ws.send_input({"type": "websocket.receive", "text": frame})
+            if seq % (FLOOD_MESSAGES // len(neighbour.steps)) == 0:
+                await neighbour.step()
+        replies = await receive_until(ws, lambda r: len(r) == FLOOD_MESSAGES)
+        elapsed_s = time.monotonic() - started
+        await neighbour.check()
+        await asyncio.sleep(2 / FLOOD_RATE["RECOGNIZER_RATE_PER_SECOND"])  # the bucket refills
+        await ws.send_to(text_data=json.dumps({"type": "clear", "seq": FLOOD_MESSAGES}))
+        after_pause = json.loads(await ws.receive_from(timeout=TIMEOUT_S))
+        assert await ws.receive_nothing(timeout=QUIET_S)
+    kinds = Counter(m["code"] if m["type"] == "error" else m["type"] for m in replies)
+    assert set(kinds) <= {"rate_limited", "bad_json", "guesses"}
+    # every frame takes a token; a frame that is not JSON is answered bad_json even over the rate
+    allowed_at_most = FLOOD_RATE["RECOGNIZER_RATE_BURST"] + FLOOD_RATE["RECOGNIZER_RATE_PER_SECOND"] * elapsed_s
+    valid_frames = FLOOD_MESSAGES // 2
+    assert valid_frames - allowed_at_most <= kinds["rate_limited"] < valid_frames
+    assert kinds["guesses"] + kinds["rate_limited"] == valid_frames
+    assert after_pause == {"type": "guesses", "seq": FLOOD_MESSAGES, "guesses": []}
