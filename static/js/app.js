@@ -206,6 +206,11 @@ $("#skip").addEventListener("click", skip);
 document.getElementById("status").addEventListener("click", () => client.socket.reconnectNow());
 initSpeech();
 
+// A submission not yet confirmed by the server lives only in this page: ask before leaving it.
+window.addEventListener("beforeunload", (event) => {
+  if (client.submissions.length > 0) event.preventDefault();
+});
+
 const wanted = new URLSearchParams(window.location.search).get("prompt");
 newPrompt(categories.includes(wanted) ? wanted : pickPrompt(categories));
 showGuesses([]);

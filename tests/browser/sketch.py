@@ -61,7 +61,7 @@ def fit_to_box(strokes: list, box: dict) -> list[list[tuple[float, float]]]:
     left = box["x"] + (box["width"] - (max(xs) - min(xs)) * scale) / 2
     top = box["y"] + (box["height"] - (max(ys) - min(ys)) * scale) / 2
     return [
-        [(left + (x - min(xs)) * scale, top + (y - min(ys)) * scale) for x, y in zip(stroke[0], stroke[1])]
+        [(left + (x - min(xs)) * scale, top + (y - min(ys)) * scale) for x, y in zip(stroke[0], stroke[1], strict=True)]
         for stroke in strokes
     ]
 

@@ -85,29 +85,36 @@ return {results, strokes: d.strokes, space: d.space};
 """
 
 
+SPACE = [300, 300]  # canvas CSS pixels of the drawings below
+
+
+def begin(x: float, y: float, time_stamp: float) -> list:
+    return ["beginStroke", SPACE, x, y, time_stamp]
+
+
+def points(stroke: int, *pts: list) -> dict:
+    return {"type": "points", "stroke": stroke, "points": list(pts)}
+
+
 @pytest.mark.parametrize(
     ("steps", "results", "strokes"),
     [
         # times are relative to the first point, coordinates rounded to 0.01 px; repeats are skipped
-        ([["beginStroke", [300, 300], 1.234, 2, 1000], ["addPoint", 1.234, 2, 1016], ["addPoint", 5, 6, 1033.4]],
+        ([begin(1.234, 2, 1000), ["addPoint", 1.234, 2, 1016], ["addPoint", 5, 6, 1033.4]],
          [[1.23, 2, 0], None, [5, 6, 33]], [[[1.23, 2, 0], [5, 6, 33]]]),
         # t never goes backwards, even with out-of-order event timestamps
-        ([["beginStroke", [300, 300], 0, 0, 500], ["addPoint", 1, 1, 400]], [[0, 0, 0], [1, 1, 0]], [[[0, 0, 0], [1, 1, 0]]]),
+        ([begin(0, 0, 500), ["addPoint", 1, 1, 400]], [[0, 0, 0], [1, 1, 0]], [[[0, 0, 0], [1, 1, 0]]]),
         # undo of a stroke the server never got needs no message; of a sent one it does
-        ([["beginStroke", [300, 300], 0, 0, 0], ["takeUnsent", 10], ["beginStroke", [300, 300], 5, 5, 10], ["undo"], ["undo"]],
-         [[0, 0, 0], [{"type": "points", "stroke": 0, "points": [[0, 0, 0]]}], [5, 5, 10], False, True], []),
+        ([begin(0, 0, 0), ["takeUnsent", 10], begin(5, 5, 10), ["undo"], ["undo"]],
+         [[0, 0, 0], [points(0, [0, 0, 0])], [5, 5, 10], False, True], []),
         # unsent points leave in stroke order, split at the per-message limit
-        ([["beginStroke", [300, 300], 0, 0, 0], ["addPoint", 1, 0, 1], ["addPoint", 2, 0, 2], ["beginStroke", [300, 300], 9, 9, 3],
-          ["takeUnsent", 2], ["takeUnsent", 2]],
+        ([begin(0, 0, 0), ["addPoint", 1, 0, 1], ["addPoint", 2, 0, 2], begin(9, 9, 3), ["takeUnsent", 2], ["takeUnsent", 2]],
          [[0, 0, 0], [1, 0, 1], [2, 0, 2], [9, 9, 3],
-          [{"type": "points", "stroke": 0, "points": [[0, 0, 0], [1, 0, 1]]},
-           {"type": "points", "stroke": 0, "points": [[2, 0, 2]]},
-           {"type": "points", "stroke": 1, "points": [[9, 9, 3]]}], []],
+          [points(0, [0, 0, 0], [1, 0, 1]), points(0, [2, 0, 2]), points(1, [9, 9, 3])], []],
          [[[0, 0, 0], [1, 0, 1], [2, 0, 2]], [[9, 9, 3]]]),
         # a replay sends every stroke again and leaves nothing unsent
-        ([["beginStroke", [300, 300], 0, 0, 0], ["takeUnsent", 5], ["beginStroke", [300, 300], 1, 1, 5], ["replay", 5], ["takeUnsent", 5]],
-         [[0, 0, 0], [{"type": "points", "stroke": 0, "points": [[0, 0, 0]]}], [1, 1, 5],
-          [{"type": "points", "stroke": 0, "points": [[0, 0, 0]]}, {"type": "points", "stroke": 1, "points": [[1, 1, 5]]}], []],
+        ([begin(0, 0, 0), ["takeUnsent", 5], begin(1, 1, 5), ["replay", 5], ["takeUnsent", 5]],
+         [[0, 0, 0], [points(0, [0, 0, 0])], [1, 1, 5], [points(0, [0, 0, 0]), points(1, [1, 1, 5])], []],
          [[[0, 0, 0]], [[1, 1, 5]]]),
     ],
 )
