@@ -41,6 +41,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     add("--replays", type=int, default=400, help="real drawings loaded (random, seeded) from the data folder")
     add("--data", type=Path, default=quickdraw_dir(), help="Quick, Draw! folder with raw/<category>.ndjson")
     add("--seed", type=int, default=0, help="random seed for drawing choice and arrival times")
+    add("--server-env", action="append", default=[], metavar="NAME=VALUE",
+        help="a setting for every drawsite server, e.g. RECOGNIZER_BATCH_WAIT_MS=0 (repeatable)")  # fmt: skip
     add("--markdown", type=Path, help="also write the table and the machine to this Markdown file")
     return parser.parse_args(argv)
 

@@ -90,11 +90,12 @@ def run_suite(args: argparse.Namespace) -> list[Row]:
     labels = model_labels()
     wanted = set(args.scenarios.split(","))
     backend = args.backend or ("postgres" if args.processes > 1 else "sqlite")
+    server_env = dict(item.split("=", 1) for item in args.server_env)
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="loadtest-logs-") as logs:
         log_dir = Path(logs)
         if wanted & {"one", "real", "ramp"}:
-            with drawsite_servers(args.processes, backend, {}, log_dir) as (servers, label):
+            with drawsite_servers(args.processes, backend, server_env, log_dir) as (servers, label):
                 asyncio.run(warm_up(servers, replays, labels))
                 if "one" in wanted:
                     one = Scenario("one drawer", 1, paced=True, duration_s=args.one_duration_s, stagger_s=0.0, pause_s=args.pause_s)
@@ -108,7 +109,7 @@ def run_suite(args: argparse.Namespace) -> list[Row]:
                         if not _measure(rows, step, servers, label, replays, labels, args).meets(p99_ms=args.target_p99_ms):
                             break  # saturated: larger steps would only take longer to say so
         if "fast" in wanted:
-            with drawsite_servers(args.processes, backend, UNLIMITED_RATE, log_dir) as (servers, label):
+            with drawsite_servers(args.processes, backend, server_env | UNLIMITED_RATE, log_dir) as (servers, label):
                 asyncio.run(warm_up(servers, replays, labels))
                 fast = Scenario(f"{args.fast_drawers} closed-loop", args.fast_drawers, False, args.one_duration_s, 0.0, 0.0)
                 _measure(rows, fast, servers, label + " (no rate limit)", replays, labels, args)
