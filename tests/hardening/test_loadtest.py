@@ -1,0 +1,122 @@
+"""The load benchmark's pure parts (tables) and one short end-to-end run against a real Daphne."""
+
+import asyncio
+import math
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from loadtest import procstat
+from loadtest.baseline import canvas_png, stroke_states
+from loadtest.replay import FRAME_MS, Replay, frames_of
+from loadtest.report import markdown_table, text_table
+from loadtest.stats import Row, percentiles
+from recognizer.loadtest import Chunk
+
+STAT_LINE = "4242 (daphne (worker) x) S 1 2 3 4 5 6 7 8 9 10 {utime} {stime} 0 0 20 0 4 0 100 200 300"
+
+
+@pytest.mark.parametrize(
+    ("utime", "stime", "ticks", "seconds"),
+    [(0, 0, 100, 0.0), (150, 50, 100, 2.0), (7, 3, 10, 1.0)],
+)
+def test_cpu_seconds_from_proc_stat_even_with_parentheses_in_the_name(utime: int, stime: int, ticks: int, seconds: float) -> None:
+    assert procstat.parse_cpu_seconds(STAT_LINE.format(utime=utime, stime=stime), ticks) == seconds
+
+
+@pytest.mark.parametrize(
+    ("status", "rss"),
+    [("Name:\tx\nVmRSS:\t  2048 kB\nThreads: 3\n", 2048 * 1024), ("Name:\tzombie\nState:\tZ\n", 0)],
+)
+def test_rss_from_proc_status(status: str, rss: int) -> None:
+    assert procstat.parse_rss_bytes(status) == rss
+
+
+def test_sampling_this_process_gives_plausible_figures() -> None:
+    sample = procstat.sample(__import__("os").getpid())
+    assert sample.cpu_s > 0 and sample.rss_bytes > 1024 * 1024
+
+
+@pytest.mark.parametrize(
+    ("strokes", "expected"),
+    [
+        ([], []),
+        # times are shifted so the drawing starts at t=0
+        ([[[1, 2], [3, 4], [1000, 1010]]], [Chunk(10, 0, [[1, 3, 0], [2, 4, 10]])]),
+        # one message per frame: points 20 ms apart fall in different 16.7 ms frames
+        ([[[1, 2], [1, 2], [0, 20]]], [Chunk(0, 0, [[1, 1, 0]]), Chunk(20, 0, [[2, 2, 20]])]),
+        # a new stroke starts a new message even inside the same frame
+        ([[[1], [1], [0]], [[2], [2], [5]]], [Chunk(0, 0, [[1, 1, 0]]), Chunk(5, 1, [[2, 2, 5]])]),
+    ],
+)
+def test_frames_follow_the_browser_animation_frame(strokes: list, expected: list) -> None:
+    assert FRAME_MS == pytest.approx(16.67, abs=0.01)
+    assert frames_of(strokes) == expected
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [([], (math.nan,) * 3), ([5.0], (5.0, 5.0, 5.0)), (list(range(1, 101)), (50.5, 95.05, 99.01))],
+)
+def test_percentiles(values: list, expected: tuple) -> None:
+    got = percentiles(values)
+    assert all((math.isnan(a) and math.isnan(b)) or a == pytest.approx(b) for a, b in zip(got, expected))
+
+
+def _row(**changes) -> Row:
+    fields = dict(
+        scenario="s", servers="1 daphne", drawers=2, mode="real speed", wall_s=10.0, messages=100, guesses=80,
+        p50_ms=1.0, p95_ms=2.0, p99_ms=3.0, drawings=4, finals_lost=0, saves_lost=0, errors=Counter(),
+        server_cpu_s=0.4, server_rss_bytes=100 * 1024 * 1024, client_cpu_s=1.0,
+    )  # fmt: skip
+    return Row(**(fields | changes))
+
+
+@pytest.mark.parametrize(
+    ("changes", "meets"),
+    [
+        ({}, True),
+        ({"p99_ms": 50.1}, False),
+        ({"finals_lost": 1}, False),
+        ({"saves_lost": 1}, False),
+        ({"errors": Counter({"rate_limited": 1})}, False),
+    ],
+)
+def test_a_load_level_meets_the_bar_only_with_nothing_lost(changes: dict, meets: bool) -> None:
+    assert _row(**changes).meets(p99_ms=50.0) is meets
+
+
+def test_derived_figures_and_tables() -> None:
+    row = _row(errors=Counter({"server_busy": 2}))
+    assert row.guesses_per_s == 8.0 and row.cpu_ms_per_guess == 5.0
+    assert "2 (server_busy 2)" in text_table([row])
+    assert markdown_table([row]).count("\n") == 2
+
+
+def test_the_baseline_canvas_is_sent_after_every_stroke() -> None:
+    replay = Replay("cat", "k", frames_of([[[0, 50], [0, 50], [0, 10]], [[50, 0], [0, 50], [100, 110]]]))
+    states = stroke_states(replay)
+    assert [len(state) for state in states] == [1, 2]
+    png = canvas_png(states[-1])
+    assert png.startswith(b"\x89PNG")
+
+
+@pytest.mark.integration
+@pytest.mark.slow
+def test_a_short_real_run_against_one_daphne(quickdraw_data: Path, tmp_path: Path) -> None:
+    from loadtest.replay import load_replays
+    from loadtest.scenarios import Scenario, run_scenario
+    from loadtest.servers import daphne_cluster, throwaway_sqlite
+    from loadtest.suite import UNLIMITED_RATE, model_labels
+
+    replays = load_replays(quickdraw_data, count=6, seed=1)
+    # closed loop outruns the 60 messages/s limit by design: the server runs without it, as in the suite
+    scenario = Scenario("smoke", drawers=3, paced=False, duration_s=2.0, stagger_s=0.0, pause_s=0.0)
+    with throwaway_sqlite() as database_url, daphne_cluster(1, {"DATABASE_URL": database_url} | UNLIMITED_RATE, tmp_path) as servers:
+        row = asyncio.run(
+            run_scenario(scenario, servers, replays, labels=model_labels(), final_timeout_s=10.0, servers_label="1", seed=0)
+        )
+    assert row.messages > 0 and row.guesses > 0 and row.drawings >= 3
+    assert (row.finals_lost, row.saves_lost, row.error_count) == (0, 0, 0)
+    assert 0 < row.p50_ms <= row.p99_ms and row.server_cpu_s > 0 and row.server_rss_bytes > 0
