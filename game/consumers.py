@@ -89,9 +89,14 @@ class GameConsumer(AsyncWebsocketConsumer):
         if self.player_id is None:
             return
         if self.live is not None and self.live.open and self.live.dirty:
-            await self._sync(self.live)  # the drawing so far, for a comeback or the round's end
-        await db(services.player_disconnect)(player_id=self.player_id, channel=self.channel_name, now=timezone.now())
+            await self._save_live(self.live)  # the drawing so far, for a comeback or the round's end
+        gone = await db(services.player_disconnect)(
+            player_id=self.player_id, channel=self.channel_name, now=timezone.now()
+        )
         await self.channel_layer.group_discard(self.group, self.channel_name)
+        if gone:  # (not when a newer connection of the same player took over)
+            state = await db(selectors.room_state_for)(room_id=self.room_id, now=timezone.now())
+            await self._broadcast([state], round_id=None)
         await self._advance()
 
     # --- client messages ---
@@ -224,6 +229,7 @@ class GameConsumer(AsyncWebsocketConsumer):
             guesses=guesses, timeline=list(live.session.timeline), now=timezone.now(),
         )
         if recognition is not None:
+            await self._flush_ops(live)  # spectators see the whole drawing before the news
             await self._broadcast([recognition.payload], round_id=live.round_id)
             await self._advance()
 
@@ -242,15 +248,15 @@ class GameConsumer(AsyncWebsocketConsumer):
         live.open = False
         if not live.recognized and not live.session.is_empty:
             live.last_guesses = await self._final_guesses(live)
-            await self._sync(live)
+            await self._save_live(live)
 
     async def _sync_loop(self, live: LiveDrawing) -> None:
         while live.open:
             await asyncio.sleep(self.config.sync_interval_ms / MS_PER_S)
             if live.open and live.dirty:
-                await self._sync(live)
+                await self._save_live(live)
 
-    async def _sync(self, live: LiveDrawing) -> None:
+    async def _save_live(self, live: LiveDrawing) -> None:
         live.dirty = False
         snapshot = live.session.snapshot()
         await db(rounds.drawing_sync)(
@@ -260,9 +266,14 @@ class GameConsumer(AsyncWebsocketConsumer):
 
     async def _fan_out(self, live: LiveDrawing) -> None:
         await asyncio.sleep(self.config.strokes_interval_ms / MS_PER_S)
-        canvas = list(live.session.canvas) if live.session.canvas else None
-        message = {"type": "game.strokes", "player": self.player_id, "canvas": canvas, "ops": live.take_ops()}
-        await self.channel_layer.group_send(self.group, message)
+        await self._flush_ops(live)
+
+    async def _flush_ops(self, live: LiveDrawing) -> None:
+        ops = live.take_ops()
+        if ops:
+            canvas = list(live.session.canvas) if live.session.canvas else None
+            message = {"type": "game.strokes", "player": self.player_id, "canvas": canvas, "ops": ops}
+            await self.channel_layer.group_send(self.group, message)
 
     # --- time-driven changes, shared by every connection of the room ---
 
