@@ -62,8 +62,9 @@ const pad = new SketchPad($("#pad"), drawing, {
 });
 
 function sendJoin(name, token = null) {
-  const [width, height] = pad.size.map((side) => Math.max(1, Math.round(side)));
-  socket.send({ type: "join", name, token, canvas: [width, height] });
+  // the canvas size only while the pad is on screen (the lobby hides it); tiles fit the drawing otherwise
+  const [width, height] = pad.size.map((side) => Math.round(side));
+  socket.send({ type: "join", name, token, canvas: width > 1 && height > 1 ? [width, height] : null });
 }
 
 function showStatus(status, detail) {
