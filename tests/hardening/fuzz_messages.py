@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from recognizer.protocol import MAX_SEQ
 
-MESSAGE_TYPES = ("hello", "points", "undo", "clear", "submit")
+MESSAGE_TYPES = ("hello", "points", "undo", "clear", "submit", "join", "start")  # of /ws/draw/ and /ws/game/
 MAX_BYTES = 4_096  # RECOGNIZER_MAX_MESSAGE_BYTES during fuzzing: oversized frames stay cheap
 MAX_POINTS_PER_MESSAGE = 16
 MAX_COORD = 10_000.0
@@ -27,7 +27,7 @@ FUZZ_LIMITS = {
     "RECOGNIZER_MAX_TIME_MS": MAX_TIME_MS,
 }
 DRAW_SPAN = 400  # valid points lie in [0, DRAW_SPAN] pixels
-BIG_DIGITS = (20, 400)  # integers with this many digits: too big for a float, still valid JSON for Python
+BIG_DIGITS = (309, 400)  # integers with this many digits: too big for a float, still valid JSON for Python
 
 
 @dataclass(frozen=True)
@@ -98,7 +98,7 @@ def _hostile(code: str, uses_seq: bool, build: Callable[[int, int], str | bytes]
     return Hostile(code=code, build=build, echo=_given if uses_seq else _null)
 
 
-hostile = st.one_of(
+hostile_common = st.one_of(
     # not JSON at all, binary frames, JSON that is not an object, nesting beyond the parser
     st.text(max_size=40).map(lambda s: "{" + s).filter(_not_json).map(lambda f: _hostile("bad_json", False, lambda q, n: f)),
     st.binary(max_size=64).map(lambda b: _hostile("bad_json", False, lambda q, n: b)),
@@ -137,7 +137,10 @@ hostile = st.one_of(
     st.integers(1, 20).map(
         lambda extra: _hostile("too_many_points", True, lambda q, n: _points(q, max(n - 1, 0), [[1, 1, 1]] * (MAX_POINTS_PER_MESSAGE + extra)))
     ),
-    # labels, prompts and canvases
+)
+
+# hello-based ones: /ws/draw/ answers bad_label / bad_canvas (the game has no hello: bad_type there)
+hostile_draw_only = st.one_of(
     st.one_of(
         st.text(min_size=1, max_size=20).filter(lambda t: t.strip() not in ("sparse", "dense", "middle")),
         st.text(min_size=65, max_size=80),
@@ -151,6 +154,8 @@ hostile = st.one_of(
         st.text(max_size=4),
     ).map(lambda bad: _hostile("bad_canvas", True, lambda q, n: _dumps({"type": "hello", "seq": q, "canvas": bad}))),
 )
+
+hostile = st.one_of(hostile_common, hostile_draw_only)
 
 
 @dataclass(frozen=True)
@@ -167,3 +172,9 @@ _valid_points = st.builds(
 )
 # one_of picks a branch uniformly: points twice as often as undo/clear/hello together
 valid = st.one_of(_valid_points, _valid_points, st.sampled_from([Valid("undo"), Valid("clear"), Valid("hello")]))
+
+
+def half_hostile(hostile_messages: st.SearchStrategy) -> st.SearchStrategy:
+    """Hostile and valid messages half and half (``one_of`` would weigh each of the many hostile kinds like
+    the few valid ones)."""
+    return st.booleans().flatmap(lambda bad: hostile_messages if bad else valid)

@@ -5,8 +5,10 @@ keep working afterwards (the next valid message gets its guesses).
 """
 
 import json
+from importlib.util import find_spec
 
 import pytest
+from channels.db import database_sync_to_async
 
 from tests.hardening.conftest import TIMEOUT_S, websocket
 
@@ -36,3 +38,23 @@ async def test_hostile_number_gets_an_error_and_the_connection_survives(message:
         await ws.send_to(text_data=json.dumps(GOOD_POINTS))
         reply = json.loads(await ws.receive_from(timeout=TIMEOUT_S))
         assert (reply["type"], reply["seq"]) == ("guesses", GOOD_POINTS["seq"])
+
+
+@pytest.mark.skipif(find_spec("game.routing") is None, reason="the game app has no websocket routing yet")
+@pytest.mark.parametrize(
+    ("message", "code"),
+    [
+        ({"type": "points", "seq": 1, "stroke": 0, "points": [[HUGE_INT, 1, 0]]}, "bad_points"),
+        ({"type": "join", "name": "ann", "canvas": [HUGE_INT, 100]}, "bad_canvas"),
+    ],
+)
+async def test_hostile_number_on_the_game_endpoint_gets_an_error(message: dict, code: str) -> None:
+    from game import services
+
+    room = await database_sync_to_async(services.room_create)()
+    async with websocket(f"/ws/game/{room.code}/") as ws:
+        await ws.send_to(text_data=json.dumps(message))
+        reply = json.loads(await ws.receive_from(timeout=TIMEOUT_S))
+        assert (reply["type"], reply["code"]) == ("error", code)
+        await ws.send_to(text_data=json.dumps({"type": "join", "name": "ann"}))
+        assert json.loads(await ws.receive_from(timeout=TIMEOUT_S))["type"] == "joined"
