@@ -11,6 +11,7 @@ import sys
 import urllib.request
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from http.cookiejar import CookieJar
 from pathlib import Path
@@ -224,7 +225,9 @@ def test_two_processes_play_a_full_game_and_survive_the_host_process_dying(
             return {"over1": over1, "over2": over2, "final": final, "cy": cy, "ids": (ann.id, bob.id, cy.id),
                     "prompts": (prompt1, start2["prompt"])}
 
-    result = asyncio.run(play())
+    # its own thread: a sync Playwright (the browser tests' package fixture) may hold this thread's loop
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        result = thread.submit(asyncio.run, play()).result()
     ann_id, bob_id, cy_id = result["ids"]
     over2 = {r["player"]: r for r in result["over2"]["results"]}
     assert over2[ann_id]["recognized"] and over2[bob_id]["recognized"] and not over2[cy_id]["recognized"]
