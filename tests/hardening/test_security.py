@@ -116,3 +116,23 @@ async def test_one_client_cannot_hold_more_than_the_connection_limit(settings) -
     held.append(communicator)
     for communicator in held:
         await communicator.disconnect(timeout=TIMEOUT_S)
+
+
+@pytest.mark.parametrize(
+    ("opens", "limit", "expected"),
+    [
+        (1, 1, [True]),
+        (3, 2, [True, True, False]),
+        (3, 0, [True, True, True]),  # 0: no limit
+        (2, -1, [True, True]),
+    ],
+)
+def test_connection_counter_table(opens: int, limit: int, expected: list[bool]) -> None:
+    from drawsite.connection_limit import ConnectionCounter
+
+    counter = ConnectionCounter()
+    assert [counter.try_open("203.0.113.7", limit) for _ in range(opens)] == expected
+    assert counter.open_count("203.0.113.7") == sum(expected)
+    counter.close("203.0.113.7")
+    assert counter.try_open("203.0.113.7", limit) is True  # a closed slot is free again
+    assert counter.open_count("198.51.100.9") == 0
