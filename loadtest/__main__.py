@@ -30,7 +30,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     add("--processes", type=int, default=1, help="Daphne processes; more than one adds a private Redis (default 1)")
     add("--backend", choices=("sqlite", "postgres"), help="throwaway database (default: sqlite for 1 process, else postgres)")
     add("--drawers", type=int, default=200, help="drawers of the 'real' scenario (default 200)")
-    add("--ramp", default="100,200,300,400,600", help="drawer counts of the 'ramp' steps, ascending")
+    add("--ramp", default="25,50,100,200,400", help="drawer counts of the 'ramp' steps, ascending")
     add("--fast-drawers", type=int, default=8, help="closed-loop connections of the 'fast' scenario (default 8)")
     add("--duration-s", type=float, default=30.0, help="seconds new drawings start in 'real' and each ramp step")
     add("--one-duration-s", type=float, default=30.0, help="seconds of the 'one', 'fast' and 'baseline' scenarios")

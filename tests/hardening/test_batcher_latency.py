@@ -26,6 +26,7 @@ async def test_a_lone_request_with_an_idle_pool_does_not_wait_for_a_batch() -> N
             concurrency=1,
         )
         await batcher.infer("warm-up", lambda: 0)  # thread started
+        await asyncio.sleep(2 * LONG_WAIT_S)  # nobody else has asked for a while: the next request is alone
         started = time.perf_counter()
         result = await batcher.infer("drawer", lambda: 21)
         elapsed_s = time.perf_counter() - started
