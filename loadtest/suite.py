@@ -23,6 +23,8 @@ from ml.config import DEFAULT_MODEL_DIR
 LABELS_FILE = "labels.json"
 # Rate limits lifted for the "as fast as possible" scenario only (it measures the server, not the limiter).
 UNLIMITED_RATE = {"RECOGNIZER_RATE_PER_SECOND": "1000000", "RECOGNIZER_RATE_BURST": "1000000"}
+# Every simulated person connects from 127.0.0.1: the per-client websocket limit would count them as one.
+SAME_ADDRESS = {"WEBSOCKET_MAX_CONNECTIONS_PER_CLIENT": "0"}
 WARMUP_TIMEOUT_S = 60.0
 BASELINE_WARMUP_DRAWINGS = 1
 
@@ -43,7 +45,7 @@ def drawsite_servers(processes: int, backend: str, env_extra: dict[str, str], lo
         if processes > 1:
             env["REDIS_URL"] = stack.enter_context(throwaway_redis()).url
             label += " + redis"
-        servers = stack.enter_context(daphne_cluster(processes, env | env_extra, log_dir))
+        servers = stack.enter_context(daphne_cluster(processes, env | SAME_ADDRESS | env_extra, log_dir))
         yield servers, label
 
 
