@@ -45,6 +45,31 @@ def sample(pid: int) -> ProcSample:
     )
 
 
+PPID_AFTER_NAME = 1  # field 4 of /proc/<pid>/stat
+
+
+def parse_ppid(stat_text: str) -> int:
+    """The parent pid from the text of ``/proc/<pid>/stat``."""
+    return int(stat_text[stat_text.rindex(")") + 1 :].split()[PPID_AFTER_NAME])
+
+
+def process_tree(pid: int) -> list[int]:
+    """``pid`` and its living descendants (a server may run inference in worker processes)."""
+    children: dict[int, list[int]] = {}
+    for entry in PROC.iterdir():
+        if entry.name.isdigit():
+            try:
+                children.setdefault(parse_ppid((entry / "stat").read_text()), []).append(int(entry.name))
+            except (OSError, ValueError):
+                continue  # exited while we looked
+    tree, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        tree.append(current)
+        todo.extend(children.get(current, []))
+    return tree
+
+
 def machine_description() -> dict[str, str]:
     """``nproc``, CPU model and memory of this machine, for the report."""
     cpu_model = "unknown"

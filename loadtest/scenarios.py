@@ -35,10 +35,14 @@ class Scenario:
         return "real speed" if self.paced else "as fast as possible"
 
 
+def _trees(pids: Sequence[int]) -> list[int]:
+    return [member for pid in pids for member in procstat.process_tree(pid)]
+
+
 async def _sample_servers(pids: Sequence[int], peak: list[int], stop: asyncio.Event) -> None:
     while not stop.is_set():
         total = 0
-        for pid in pids:
+        for pid in _trees(pids):
             try:
                 total += procstat.sample(pid).rss_bytes
             except OSError:
@@ -51,8 +55,9 @@ async def _sample_servers(pids: Sequence[int], peak: list[int], stop: asyncio.Ev
 
 
 def _cpu_of(pids: Sequence[int]) -> float:
+    """CPU seconds of the servers and their worker processes (children that already exited are not counted)."""
     total = 0.0
-    for pid in pids:
+    for pid in _trees(pids):
         try:
             total += procstat.sample(pid).cpu_s
         except OSError:

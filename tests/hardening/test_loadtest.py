@@ -33,6 +33,19 @@ def test_rss_from_proc_status(status: str, rss: int) -> None:
     assert procstat.parse_rss_bytes(status) == rss
 
 
+def test_parent_pid_and_process_tree() -> None:
+    import os
+    import subprocess
+
+    assert procstat.parse_ppid(STAT_LINE.format(utime=0, stime=0)) == 1
+    child = subprocess.Popen(["sleep", "5"])
+    try:
+        assert {os.getpid(), child.pid} <= set(procstat.process_tree(os.getpid()))
+    finally:
+        child.kill()
+        child.wait()
+
+
 def test_sampling_this_process_gives_plausible_figures() -> None:
     sample = procstat.sample(__import__("os").getpid())
     assert sample.cpu_s > 0 and sample.rss_bytes > 1024 * 1024
