@@ -28,7 +28,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     add = parser.add_argument
     add("--scenarios", default=ALL_SCENARIOS, help=f"comma-separated scenarios to run (default {ALL_SCENARIOS})")
     add("--processes", type=int, default=1, help="Daphne processes; more than one adds a private Redis (default 1)")
-    add("--backend", choices=("sqlite", "postgres"), help="throwaway database (default: sqlite for 1 process, else postgres)")
+    add(
+        "--backend",
+        choices=("sqlite", "postgres"),
+        help="throwaway database (default: sqlite for 1 process, else postgres)",
+    )
     add("--drawers", type=int, default=200, help="drawers of the 'real' scenario (default 200)")
     add("--ramp", default="25,50,100,200,400", help="drawer counts of the 'ramp' steps, ascending")
     add("--fast-drawers", type=int, default=8, help="closed-loop connections of the 'fast' scenario (default 8)")
@@ -91,7 +95,9 @@ def main(argv: list[str] | None = None) -> None:
         command = "python -m loadtest " + " ".join(sys.argv[1:] if argv is None else argv)
         args.markdown.write_text(
             f"machine: {machine['nproc']} CPUs ({machine['cpu']}), {machine['memory']}\n\n"
-            f"command: `{command.strip()}`\n\n{markdown_table(rows)}\n\n" + "\n".join(f"- {line}" for line in summary) + "\n",
+            f"command: `{command.strip()}`\n\n{markdown_table(rows)}\n\n"
+            + "\n".join(f"- {line}" for line in summary)
+            + "\n",
             encoding="utf-8",
         )
 

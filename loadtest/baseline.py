@@ -45,7 +45,10 @@ def canvas_png(strokes: Sequence[Sequence[Sequence[float]]]) -> bytes:
     image = Image.new("L", (CANVAS_SIDE, CANVAS_SIDE), "white")
     pen = ImageDraw.Draw(image)
     for stroke in strokes:
-        points = [(CANVAS_MARGIN + (x - min(xs)) * scale, CANVAS_MARGIN + (y - min(ys)) * scale) for x, y in zip(stroke[0], stroke[1])]
+        points = [
+            (CANVAS_MARGIN + (x - min(xs)) * scale, CANVAS_MARGIN + (y - min(ys)) * scale)
+            for x, y in zip(stroke[0], stroke[1])
+        ]
         if len(points) == 1:
             points = points * 2
         pen.line(points, fill="black", width=LINE_WIDTH, joint="curve")

@@ -141,10 +141,13 @@ async def _draw_all(conn: _Connection, replays: Sequence[Replay], plan: DrawerPl
                 await conn.wait_for(lambda s=seq: conn.answered_seq >= s, plan.final_timeout_s)
             seq += 1
         last = seq - 1
-        if not await conn.wait_for(lambda: conn.guessed_seq >= last, plan.final_timeout_s):
+        if not await conn.wait_for(lambda last=last: conn.guessed_seq >= last, plan.final_timeout_s):
             conn.stats.finals_lost += 1
         conn.sent_at.clear()  # anything still unanswered is counted as lost above, not as latency
-        await conn.send({"type": "submit", "seq": seq, "label": replay.category if replay.category in plan.labels else None}, timed=False)
+        await conn.send(
+            {"type": "submit", "seq": seq, "label": replay.category if replay.category in plan.labels else None},
+            timed=False,
+        )
         if await conn.wait_for(lambda s=seq: conn.saved_seq >= s, plan.final_timeout_s):
             conn.stats.saved += 1
         else:

@@ -66,7 +66,9 @@ def _cpu_of(pids: Sequence[int]) -> float:
 
 
 async def _ticker(duration_s: float, label: str, stop: asyncio.Event) -> None:
-    with tqdm(total=round(duration_s), desc=label, unit="s", leave=False) as bar:
+    with tqdm(
+        total=round(duration_s), desc=label, unit="s", leave=False, disable=None
+    ) as bar:  # None: off without a TTY
         while not stop.is_set() and bar.n < bar.total:
             await asyncio.sleep(1.0)
             bar.update(1)

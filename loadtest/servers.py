@@ -187,7 +187,9 @@ class DaphneServer:
     def start(self) -> None:
         command = [sys.executable, "-m", "daphne", "-b", HOST, "-p", str(self.port), "drawsite.asgi:application"]
         with self.log.open("ab") as log:
-            self.process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+            self.process = subprocess.Popen(
+                command, cwd=PROJECT_ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT
+            )
         self._wait_healthy()
 
     def _wait_healthy(self) -> None:

@@ -34,7 +34,9 @@ def model_labels() -> frozenset[str]:
 
 
 @contextmanager
-def drawsite_servers(processes: int, backend: str, env_extra: dict[str, str], log_dir: Path) -> Iterator[tuple[list[DaphneServer], str]]:
+def drawsite_servers(
+    processes: int, backend: str, env_extra: dict[str, str], log_dir: Path
+) -> Iterator[tuple[list[DaphneServer], str]]:
     """``processes`` Daphne servers on a throwaway database (and a private Redis when more than one)."""
     with ExitStack() as stack:
         if backend == "postgres":
@@ -51,7 +53,13 @@ def drawsite_servers(processes: int, backend: str, env_extra: dict[str, str], lo
 
 async def warm_up(servers: list[DaphneServer], replays: list[Replay], labels: frozenset[str]) -> None:
     """One drawing per server before measuring: loads the model and fills the interpreters' caches."""
-    plan = DrawerPlan(paced=False, final_timeout_s=WARMUP_TIMEOUT_S, pause_s=0.0, deadline=time.perf_counter() + WARMUP_TIMEOUT_S, labels=labels)
+    plan = DrawerPlan(
+        paced=False,
+        final_timeout_s=WARMUP_TIMEOUT_S,
+        pause_s=0.0,
+        deadline=time.perf_counter() + WARMUP_TIMEOUT_S,
+        labels=labels,
+    )
     for server in servers:
         await run_drawer(server.ws_base + WS_DRAW_PATH, server.http_base, replays[:1], plan)
 
@@ -79,7 +87,15 @@ def baseline_row(args: argparse.Namespace, replays: list[Replay], log_dir: Path)
 
 def _measure(rows: list[Row], scenario: Scenario, servers, label: str, replays, labels, args) -> Row:
     row = asyncio.run(
-        run_scenario(scenario, servers, replays, labels=labels, final_timeout_s=args.final_timeout_s, servers_label=label, seed=args.seed)
+        run_scenario(
+            scenario,
+            servers,
+            replays,
+            labels=labels,
+            final_timeout_s=args.final_timeout_s,
+            servers_label=label,
+            seed=args.seed,
+        )
     )
     rows.append(row)
     print(f"  {scenario.name}: p50 {row.p50_ms:.2f} ms, p99 {row.p99_ms:.2f} ms, {row.guesses_per_s:.0f} guesses/s, "
@@ -100,20 +116,28 @@ def run_suite(args: argparse.Namespace) -> list[Row]:
             with drawsite_servers(args.processes, backend, server_env, log_dir) as (servers, label):
                 asyncio.run(warm_up(servers, replays, labels))
                 if "one" in wanted:
-                    one = Scenario("one drawer", 1, paced=True, duration_s=args.one_duration_s, stagger_s=0.0, pause_s=args.pause_s)
+                    one = Scenario(
+                        "one drawer", 1, paced=True, duration_s=args.one_duration_s, stagger_s=0.0, pause_s=args.pause_s
+                    )
                     _measure(rows, one, servers, label, replays, labels, args)
                 if "real" in wanted:
-                    real = Scenario(f"{args.drawers} drawers", args.drawers, True, args.duration_s, args.stagger_s, args.pause_s)
+                    real = Scenario(
+                        f"{args.drawers} drawers", args.drawers, True, args.duration_s, args.stagger_s, args.pause_s
+                    )
                     _measure(rows, real, servers, label, replays, labels, args)
                 if "ramp" in wanted:
                     for count in (int(n) for n in args.ramp.split(",")):
                         step = Scenario(f"ramp {count}", count, True, args.duration_s, args.stagger_s, args.pause_s)
-                        if not _measure(rows, step, servers, label, replays, labels, args).meets(p99_ms=args.target_p99_ms):
+                        if not _measure(rows, step, servers, label, replays, labels, args).meets(
+                            p99_ms=args.target_p99_ms
+                        ):
                             break  # saturated: larger steps would only take longer to say so
         if "fast" in wanted:
             with drawsite_servers(args.processes, backend, server_env | UNLIMITED_RATE, log_dir) as (servers, label):
                 asyncio.run(warm_up(servers, replays, labels))
-                fast = Scenario(f"{args.fast_drawers} closed-loop", args.fast_drawers, False, args.one_duration_s, 0.0, 0.0)
+                fast = Scenario(
+                    f"{args.fast_drawers} closed-loop", args.fast_drawers, False, args.one_duration_s, 0.0, 0.0
+                )
                 _measure(rows, fast, servers, label + " (no rate limit)", replays, labels, args)
         if "baseline" in wanted:
             rows.append(baseline_row(args, replays, log_dir))

@@ -85,7 +85,14 @@ def predict(request: HttpRequest) -> JsonResponse:
         if not isinstance(data_url, str) or not data_url.startswith(DATA_URL_PREFIX):
             raise ValueError(f"image must be a PNG data URL ({DATA_URL_PREFIX}...)")
         pixels = canvas_to_input(base64.b64decode(data_url[len(DATA_URL_PREFIX) :], validate=True))
-    except (ValueError, KeyError, TypeError, binascii.Error, UnidentifiedImageError, Image.DecompressionBombError) as error:
+    except (
+        ValueError,
+        KeyError,
+        TypeError,
+        binascii.Error,
+        UnidentifiedImageError,
+        Image.DecompressionBombError,
+    ) as error:
         return JsonResponse({"error": str(error)}, status=HTTP_BAD_REQUEST)
     model, labels = _keras_model()
     probs = model.predict(pixels.astype(np.float32), verbose=0)[0]

@@ -80,7 +80,9 @@ def bad_point(draw: st.DrawFn) -> list:
     elif how == "arity":
         point = point[: draw(st.integers(0, 2))] + ([] if draw(st.booleans()) else point + point)
     elif how == "type":
-        point[draw(st.integers(0, 2))] = draw(st.one_of(st.text(max_size=5), st.none(), st.booleans(), st.lists(st.integers(), max_size=2)))
+        point[draw(st.integers(0, 2))] = draw(
+            st.one_of(st.text(max_size=5), st.none(), st.booleans(), st.lists(st.integers(), max_size=2))
+        )
     else:
         point[2] = draw(st.one_of(st.floats(max_value=-1e-3, min_value=-1e9), st.floats(MAX_TIME_MS * 1.01, 1e12)))
     return point
@@ -100,9 +102,14 @@ def _hostile(code: str, uses_seq: bool, build: Callable[[int, int], str | bytes]
 
 hostile_common = st.one_of(
     # not JSON at all, binary frames, JSON that is not an object, nesting beyond the parser
-    st.text(max_size=40).map(lambda s: "{" + s).filter(_not_json).map(lambda f: _hostile("bad_json", False, lambda q, n: f)),
+    st.text(max_size=40)
+    .map(lambda s: "{" + s)
+    .filter(_not_json)
+    .map(lambda f: _hostile("bad_json", False, lambda q, n: f)),
     st.binary(max_size=64).map(lambda b: _hostile("bad_json", False, lambda q, n: b)),
-    st.one_of(st.integers(), st.floats(allow_nan=False), st.text(max_size=10), st.none(), st.lists(st.integers(), max_size=3))
+    st.one_of(
+        st.integers(), st.floats(allow_nan=False), st.text(max_size=10), st.none(), st.lists(st.integers(), max_size=3)
+    )
     .map(json.dumps)
     .map(lambda f: _hostile("bad_json", False, lambda q, n: f)),
     st.integers(1_000, MAX_BYTES // 2 - 10).map(
@@ -111,19 +118,28 @@ hostile_common = st.one_of(
     # oversized frames: ASCII, and multi-byte text whose CHARACTER count is under the byte limit
     st.integers(1, 500).map(lambda extra: _hostile("too_large", False, lambda q, n: "x" * (MAX_BYTES + extra))),
     st.integers(1, 500).map(
-        lambda extra: _hostile("too_large", False, lambda q, n: _dumps({"type": "undo", "seq": q, "pad": "é" * (MAX_BYTES // 2 + extra)}))
+        lambda extra: _hostile(
+            "too_large", False, lambda q, n: _dumps({"type": "undo", "seq": q, "pad": "é" * (MAX_BYTES // 2 + extra)})
+        )
     ),
     # wrong type, wrong seq
-    st.one_of(st.text(max_size=10).filter(lambda t: t not in MESSAGE_TYPES), st.integers(), st.none(), st.booleans()).map(
-        lambda kind: _hostile("bad_type", True, lambda q, n: _dumps({"type": kind, "seq": q}))
-    ),
     st.one_of(
-        st.integers(max_value=-1), st.integers(min_value=MAX_SEQ + 1), st.floats(), st.text(max_size=5), st.booleans(), st.none()
+        st.text(max_size=10).filter(lambda t: t not in MESSAGE_TYPES), st.integers(), st.none(), st.booleans()
+    ).map(lambda kind: _hostile("bad_type", True, lambda q, n: _dumps({"type": kind, "seq": q}))),
+    st.one_of(
+        st.integers(max_value=-1),
+        st.integers(min_value=MAX_SEQ + 1),
+        st.floats(),
+        st.text(max_size=5),
+        st.booleans(),
+        st.none(),
     ).map(lambda bad: _hostile("bad_seq", False, lambda q, n: _dumps({"type": "undo", "seq": bad}))),
     # stale: the driver's first message (a hello) used seq 0, so 0 is valid but not above the last accepted
     st.just(Hostile("bad_seq", lambda q, n: _dumps({"type": "clear", "seq": 0}), echo=lambda q: 0)),
     # strokes out of order or of the wrong type
-    st.integers(2, 1_000).map(lambda ahead: _hostile("bad_stroke", True, lambda q, n: _points(q, n + ahead - 1, [[1, 1, 1]]))),
+    st.integers(2, 1_000).map(
+        lambda ahead: _hostile("bad_stroke", True, lambda q, n: _points(q, n + ahead - 1, [[1, 1, 1]]))
+    ),
     st.one_of(st.integers(max_value=-1), st.floats(), st.text(max_size=3), st.none(), st.booleans()).map(
         lambda bad: _hostile("bad_stroke", True, lambda q, n: _points(q, bad, [[1, 1, 1]]))
     ),
@@ -131,11 +147,19 @@ hostile_common = st.one_of(
     st.tuples(st.lists(good_point, max_size=4), bad_point()).map(
         lambda pair: _hostile("bad_points", True, lambda q, n: _points(q, max(n - 1, 0), pair[0] + [pair[1]]))
     ),
-    st.one_of(st.just([]), st.integers(), st.text(max_size=5), st.none(), st.dictionaries(st.text(max_size=2), st.integers(), max_size=2)).map(
-        lambda bad: _hostile("bad_points", True, lambda q, n: _points(q, max(n - 1, 0), bad))
-    ),
+    st.one_of(
+        st.just([]),
+        st.integers(),
+        st.text(max_size=5),
+        st.none(),
+        st.dictionaries(st.text(max_size=2), st.integers(), max_size=2),
+    ).map(lambda bad: _hostile("bad_points", True, lambda q, n: _points(q, max(n - 1, 0), bad))),
     st.integers(1, 20).map(
-        lambda extra: _hostile("too_many_points", True, lambda q, n: _points(q, max(n - 1, 0), [[1, 1, 1]] * (MAX_POINTS_PER_MESSAGE + extra)))
+        lambda extra: _hostile(
+            "too_many_points",
+            True,
+            lambda q, n: _points(q, max(n - 1, 0), [[1, 1, 1]] * (MAX_POINTS_PER_MESSAGE + extra)),
+        )
     ),
 )
 
@@ -149,7 +173,12 @@ hostile_draw_only = st.one_of(
     ).map(lambda bad: _hostile("bad_label", True, lambda q, n: _dumps({"type": "hello", "seq": q, "prompt": bad}))),
     st.one_of(
         st.lists(st.floats(1, 100), max_size=4).filter(lambda c: len(c) != 2),
-        st.tuples(st.one_of(st.floats(max_value=0.99), st.floats(min_value=MAX_COORD * 1.01), st.just(math.nan), st.text(max_size=2)), st.floats(1, 100)).map(list),
+        st.tuples(
+            st.one_of(
+                st.floats(max_value=0.99), st.floats(min_value=MAX_COORD * 1.01), st.just(math.nan), st.text(max_size=2)
+            ),
+            st.floats(1, 100),
+        ).map(list),
         st.integers(),
         st.text(max_size=4),
     ).map(lambda bad: _hostile("bad_canvas", True, lambda q, n: _dumps({"type": "hello", "seq": q, "canvas": bad}))),
@@ -168,7 +197,10 @@ class Valid:
 
 
 _valid_points = st.builds(
-    Valid, st.just("points"), st.booleans(), st.lists(good_point, min_size=1, max_size=MAX_POINTS_PER_MESSAGE).map(tuple)
+    Valid,
+    st.just("points"),
+    st.booleans(),
+    st.lists(good_point, min_size=1, max_size=MAX_POINTS_PER_MESSAGE).map(tuple),
 )
 # one_of picks a branch uniformly: points twice as often as undo/clear/hello together
 valid = st.one_of(_valid_points, _valid_points, st.sampled_from([Valid("undo"), Valid("clear"), Valid("hello")]))

@@ -14,21 +14,21 @@ import asyncio
 import json
 import re
 import time
-from importlib.util import find_spec
 from collections import Counter
+from importlib.util import find_spec
 from pathlib import Path
 
-import numpy as np
 import pytest
-from channels.testing import WebsocketCommunicator
-from hypothesis import HealthCheck, Phase, given, settings as hypothesis_settings, strategies as st
-
-from ml.inference import top_k
-from ml.raster import render_raw
 from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
+from hypothesis import HealthCheck, Phase, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from game import services as game_services
 from game.models import GameDrawing
+from ml.inference import top_k
+from ml.raster import render_raw
 from recognizer.models import Drawing
 from recognizer.timeline import Guess, guesses_json
 from tests.hardening import fuzz_messages as fm
@@ -43,7 +43,12 @@ EXAMPLES = 100
 MESSAGES_PER_EXAMPLE = (120, 200)
 GAME_EXAMPLES = 25
 GAME_MESSAGES_PER_EXAMPLE = (100, 150)
-GAME_TIMINGS = {"GAME_COUNTDOWN_MS": 50, "GAME_INTERMISSION_MS": 50, "GAME_FINISH_GRACE_MS": 100, "GAME_SYNC_INTERVAL_MS": 50}
+GAME_TIMINGS = {
+    "GAME_COUNTDOWN_MS": 50,
+    "GAME_INTERMISSION_MS": 50,
+    "GAME_FINISH_GRACE_MS": 100,
+    "GAME_SYNC_INTERVAL_MS": 50,
+}
 GAME_SECONDS = 60  # the round outlasts any example
 # The only prompt is "middle", which the fake classifier never ranks first: the fuzzed player keeps drawing.
 NEVER_RECOGNIZED_METRICS = {"held_out": {"bitmaps": {"per_class": {"middle": {"top1": 1.0}}}}}
@@ -122,9 +127,7 @@ class Fuzzer:
         """A last valid points message; then every reply so far is checked against what was sent."""
         await self.valid(fm.Valid("points", True, FINAL_POINTS))
         last = self.seq
-        replies = await receive_until(
-            self.ws, lambda r: any(m["type"] == "guesses" and m["seq"] == last for m in r)
-        )
+        replies = await receive_until(self.ws, lambda r: any(m["type"] == "guesses" and m["seq"] == last for m in r))
         if not self.game:
             assert await self.ws.receive_nothing(timeout=QUIET_S), "more replies than messages"
             assert {m["type"] for m in replies} <= {"error", "guesses", "ready"}  # ready: a valid hello
@@ -266,7 +269,9 @@ async def until(ws: WebsocketCommunicator, kind: str) -> dict:
 @pytest.mark.skipif(find_spec("game.routing") is None, reason="the game app has no websocket routing yet")
 @hypothesis_settings(max_examples=GAME_EXAMPLES, **FUZZ_SETTINGS)
 @given(
-    batch=st.lists(fm.half_hostile(fm.hostile_common), min_size=GAME_MESSAGES_PER_EXAMPLE[0], max_size=GAME_MESSAGES_PER_EXAMPLE[1])
+    batch=st.lists(
+        fm.half_hostile(fm.hostile_common), min_size=GAME_MESSAGES_PER_EXAMPLE[0], max_size=GAME_MESSAGES_PER_EXAMPLE[1]
+    )
 )
 async def test_game_endpoint_survives_hostile_messages(batch: list, game_fuzz_settings) -> None:
     """A running round: one player fuzzes, the other draws; the fuzzed drawing is synced exactly on leaving."""
@@ -281,7 +286,9 @@ async def test_game_endpoint_survives_hostile_messages(batch: list, game_fuzz_se
             for ws in (host_ws, fuzz_ws):
                 await until(ws, "round_started")
             fuzzer, neighbour = Fuzzer(fuzz_ws, game=True), Neighbour(host_ws, game_fuzz_settings.RECOGNIZER_TOP_K)
-            await fuzzer.send(json.dumps({"type": "clear", "seq": 0}))  # seq 0 accepted: the stale-seq case relies on it
+            await fuzzer.send(
+                json.dumps({"type": "clear", "seq": 0})
+            )  # seq 0 accepted: the stale-seq case relies on it
             await until(fuzz_ws, "guesses")
             await play(fuzzer, neighbour, batch)
             expected_strokes = [[list(axis) for axis in stroke] for stroke in fuzzer.strokes]

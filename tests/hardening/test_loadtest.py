@@ -21,7 +21,9 @@ STAT_LINE = "4242 (daphne (worker) x) S 1 2 3 4 5 6 7 8 9 10 {utime} {stime} 0 0
     ("utime", "stime", "ticks", "seconds"),
     [(0, 0, 100, 0.0), (150, 50, 100, 2.0), (7, 3, 10, 1.0)],
 )
-def test_cpu_seconds_from_proc_stat_even_with_parentheses_in_the_name(utime: int, stime: int, ticks: int, seconds: float) -> None:
+def test_cpu_seconds_from_proc_stat_even_with_parentheses_in_the_name(
+    utime: int, stime: int, ticks: int, seconds: float
+) -> None:
     assert procstat.parse_cpu_seconds(STAT_LINE.format(utime=utime, stime=stime), ticks) == seconds
 
 
@@ -126,9 +128,14 @@ def test_a_short_real_run_against_one_daphne(quickdraw_data: Path, tmp_path: Pat
     replays = load_replays(quickdraw_data, count=6, seed=1)
     # closed loop outruns the 60 messages/s limit by design: the server runs without it, as in the suite
     scenario = Scenario("smoke", drawers=3, paced=False, duration_s=2.0, stagger_s=0.0, pause_s=0.0)
-    with throwaway_sqlite() as database_url, daphne_cluster(1, {"DATABASE_URL": database_url} | UNLIMITED_RATE, tmp_path) as servers:
+    with (
+        throwaway_sqlite() as database_url,
+        daphne_cluster(1, {"DATABASE_URL": database_url} | UNLIMITED_RATE, tmp_path) as servers,
+    ):
         row = asyncio.run(
-            run_scenario(scenario, servers, replays, labels=model_labels(), final_timeout_s=10.0, servers_label="1", seed=0)
+            run_scenario(
+                scenario, servers, replays, labels=model_labels(), final_timeout_s=10.0, servers_label="1", seed=0
+            )
         )
     assert row.messages > 0 and row.guesses > 0 and row.drawings >= 3
     assert (row.finals_lost, row.saves_lost, row.error_count) == (0, 0, 0)

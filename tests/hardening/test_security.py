@@ -15,7 +15,10 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("
 GAME_PATH = "/ws/game/ABCD/"
 WS_PATHS = [
     "/ws/draw/",
-    pytest.param(GAME_PATH, marks=pytest.mark.skipif(find_spec("game.routing") is None, reason="the game app has no websocket routing yet")),
+    pytest.param(
+        GAME_PATH,
+        marks=pytest.mark.skipif(find_spec("game.routing") is None, reason="the game app has no websocket routing yet"),
+    ),
 ]
 ADMIN_PAGES = ["/admin/", "/admin/recognizer/drawing/"]
 HTTP_OK = 200
@@ -69,7 +72,9 @@ def test_admin_login_form_refuses_a_post_without_csrf_token() -> None:
 def test_baseline_post_needs_csrf_token(settings) -> None:
     settings.RECOGNIZER_ENABLE_BASELINE = True
     client = Client(enforce_csrf_checks=True)
-    response = client.post("/baseline/predict", json.dumps({"image": "data:image/png;base64,"}), content_type="application/json")
+    response = client.post(
+        "/baseline/predict", json.dumps({"image": "data:image/png;base64,"}), content_type="application/json"
+    )
     assert response.status_code == HTTP_FORBIDDEN
 
 
