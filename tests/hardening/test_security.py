@@ -20,10 +20,13 @@ WS_PATHS = [
         marks=pytest.mark.skipif(find_spec("game.routing") is None, reason="the game app has no websocket routing yet"),
     ),
 ]
-ADMIN_PAGES = ["/admin/", "/admin/recognizer/drawing/"]
+ADMIN_PAGES = ["/admin/", "/admin/recognizer/drawing/"] + (
+    ["/admin/game/room/", "/admin/game/gamedrawing/"] if find_spec("game.admin") is not None else []
+)
 HTTP_OK = 200
 HTTP_FORBIDDEN = 403
 HTTP_REDIRECT = 302
+HTTP_CREATED = 201
 CONNECTION_LIMIT_SETTING = "WEBSOCKET_MAX_CONNECTIONS_PER_CLIENT"
 CLIENT_A = ("203.0.113.7", 50000)
 CLIENT_B = ("198.51.100.9", 50000)
@@ -67,6 +70,21 @@ def test_admin_login_form_refuses_a_post_without_csrf_token() -> None:
     client = Client(enforce_csrf_checks=True)
     response = client.post("/admin/login/", {"username": "boss", "password": "a-long-test-password-123"})
     assert response.status_code == HTTP_FORBIDDEN
+
+
+@pytest.mark.skipif(find_spec("game.urls") is None, reason="the game app has no HTTP routes yet")
+@pytest.mark.parametrize("data", [{}, {"redirect": "1"}], ids=["api", "form"])
+def test_room_api_refuses_a_post_without_csrf_token(data: dict) -> None:
+    client = Client(enforce_csrf_checks=True)
+    assert client.post("/api/rooms", data).status_code == HTTP_FORBIDDEN
+
+
+@pytest.mark.skipif(find_spec("game.urls") is None, reason="the game app has no HTTP routes yet")
+def test_room_api_accepts_the_token_from_the_play_page() -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.get("/play/")
+    token = client.cookies["csrftoken"].value
+    assert client.post("/api/rooms", {}, HTTP_X_CSRFTOKEN=token).status_code == HTTP_CREATED
 
 
 def test_baseline_post_needs_csrf_token(settings) -> None:
