@@ -53,6 +53,10 @@ def _decode(text: str | None, max_bytes: int) -> Any:
 class DrawConsumer(AsyncWebsocketConsumer):
     """One drawing connection: live guesses while drawing, a saved Drawing on submit or disconnect."""
 
+    # No channel layer: /ws/draw/ talks to no other connection, so a Redis outage must not end live drawings
+    # (with one, channels listens on Redis for every connection and a restart kills them all with 1011).
+    channel_layer_alias = None
+
     async def connect(self) -> None:
         self.limits = protocol_limits()
         self.session = DrawingSession(self.limits)

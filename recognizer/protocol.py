@@ -125,6 +125,11 @@ def _is_number(value: object) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
+def _is_finite(value: int | float) -> bool:
+    # math.isfinite(10**400) raises OverflowError (JSON integers may be huge): integers are always finite
+    return isinstance(value, int) or math.isfinite(value)
+
+
 def _parse_seq(obj: dict[str, Any]) -> int:
     seq = obj.get("seq")
     if not _is_int(seq) or not 0 <= seq <= MAX_SEQ:
@@ -138,7 +143,7 @@ def _parse_canvas(value: Any, limits: ProtocolLimits) -> tuple[int, int] | None:
     if (
         not isinstance(value, list)
         or len(value) != CANVAS_FIELDS
-        or not all(_is_number(side) and math.isfinite(side) and 1 <= side <= limits.max_coord for side in value)
+        or not all(_is_number(side) and _is_finite(side) and 1 <= side <= limits.max_coord for side in value)
     ):
         raise ProtocolError(
             f"canvas must be [width, height] with sides in [1, {limits.max_coord:g}] pixels",
@@ -151,7 +156,7 @@ def _parse_point(value: Any, limits: ProtocolLimits) -> Point:
     if not isinstance(value, list) or len(value) != POINT_FIELDS or not all(_is_number(v) for v in value):
         raise ProtocolError("each point must be [x, y, t] numbers", code=ErrorCode.BAD_POINTS)
     x, y, t = value
-    if not all(math.isfinite(v) for v in value):
+    if not all(_is_finite(v) for v in value):
         raise ProtocolError("point values must be finite", code=ErrorCode.BAD_POINTS)
     if abs(x) > limits.max_coord or abs(y) > limits.max_coord:
         raise ProtocolError(f"x and y must lie in [-{limits.max_coord:g}, {limits.max_coord:g}]", code=ErrorCode.BAD_POINTS)
