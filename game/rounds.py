@@ -144,7 +144,7 @@ def _finish_round(
                 guesses=[Guess(g["label"], g["score"]) for g in entry.guesses],
                 timeline=entry.timeline,
                 model_version=model_version,
-                source=Drawing.Source.SUBMIT,  # the round's end submits every game drawing
+                source=Drawing.Source.GAME,  # the round's end saves every game drawing
             )
             entry.save(update_fields=["drawing"])
     events = [selectors.round_over(room, game_round)]

@@ -11,8 +11,10 @@ class Drawing(models.Model):
     class Source(models.TextChoices):
         SUBMIT = "submit", "submitted"
         DISCONNECT = "disconnect", "left (disconnected)"
+        GAME = "game", "game round"
 
     MODEL_VERSION_MAX_LENGTH = 64
+    CLIENT_KEY_MAX_LENGTH = 64
 
     strokes = models.JSONField(help_text="Quick, Draw! raw format: one [xs, ys, ts] per stroke (pixels, ms)")
     canvas_width = models.PositiveIntegerField(null=True, blank=True, help_text="canvas pixels, if the client said")
@@ -30,10 +32,26 @@ class Drawing(models.Model):
     stroke_count = models.PositiveIntegerField()
     point_count = models.PositiveIntegerField()
     source = models.CharField(max_length=16, choices=Source.choices)
+    excluded = models.BooleanField(
+        default=False, db_index=True, help_text="left out of training exports (a reviewer judged it unusable)"
+    )
+    public = models.BooleanField(
+        default=False, db_index=True, help_text="the person opted in to the public gallery when submitting"
+    )
+    client_key = models.CharField(
+        max_length=CLIENT_KEY_MAX_LENGTH,
+        blank=True,
+        help_text="the browser's own id for this drawing, so a save after a reconnect updates instead of duplicating",
+    )
     created = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
         ordering = ["-created", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client_key"], condition=~models.Q(client_key=""), name="drawing_client_key_unique"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.label or '(no label)'}"

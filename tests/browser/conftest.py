@@ -18,8 +18,12 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 3, "i
 EXPECT_TIMEOUT_MS = 15_000
 
 
-@pytest.fixture(scope="package")
-def browser():
+def launch_chromium() -> Iterator:
+    """Debian's Chromium under sync Playwright; skips where it is missing.
+
+    Sync Playwright leaves its event loop marked running in this thread until it exits, which breaks
+    every later asyncio test: fixtures built on this must have a scope that ends with their tests.
+    """
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium (`make browser-deps`) to run browser tests")
     from playwright.sync_api import expect, sync_playwright
@@ -29,6 +33,11 @@ def browser():
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture(scope="package")
+def browser():
+    yield from launch_chromium()
 
 
 def _server(folder: Path) -> Iterator[DaphneServer]:

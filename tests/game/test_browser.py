@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import DESKTOP, browser  # noqa: F401  (browser is a fixture)
+from tests.browser.conftest import DESKTOP, launch_chromium
 from tests.browser.helpers import canvas_box
 from tests.browser.server import DaphneServer
 from tests.browser.sketch import draw_with_mouse, fit_to_box, pick_recognized
@@ -34,8 +34,13 @@ class GameDaphne(DaphneServer):
         return {**super().env, **FAST_GAME}
 
 
+@pytest.fixture(scope="module")
+def browser():
+    yield from launch_chromium()
+
+
 @pytest.fixture
-def game_server(browser, tmp_path: Path) -> Iterator[GameDaphne]:  # noqa: F811
+def game_server(browser, tmp_path: Path) -> Iterator[GameDaphne]:
     server = GameDaphne(database=tmp_path / "db.sqlite3")
     server.prepare()
     server.start()
@@ -52,7 +57,7 @@ def join(page: Page, name: str) -> None:
     expect(page.locator("#game")).to_have_attribute("data-phase", "lobby")
 
 
-def test_two_players_play_a_round_through_the_page(browser, game_server: GameDaphne, quickdraw_data: Path) -> None:  # noqa: F811
+def test_two_players_play_a_round_through_the_page(browser, game_server: GameDaphne, quickdraw_data: Path) -> None:
     contexts = [browser.new_context(base_url=game_server.url, **DESKTOP) for _ in range(2)]
     errors: list = []
     try:
