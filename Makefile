@@ -39,8 +39,10 @@ browser-deps:
 test: $(VENV)/.dev-installed browser-deps
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# Speed figures: raster + inference micro-benchmarks, then the websocket load benchmark (about 7 minutes).
 bench: $(VENV)/.dev-installed
 	$(PY) -m ml.bench
+	$(PY) -m loadtest
 
 train: $(VENV)/.dev-installed
 	$(PY) -m ml.train

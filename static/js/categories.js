@@ -3,7 +3,7 @@ const input = document.getElementById("category-filter");
 const items = [...document.querySelectorAll("#category-list .category")];
 const none = document.getElementById("category-none");
 
-input?.addEventListener("input", () => {
+function applyFilter() {
   const needle = input.value.trim().toLowerCase();
   let shown = 0;
   for (const item of items) {
@@ -12,4 +12,10 @@ input?.addEventListener("input", () => {
     if (match) shown += 1;
   }
   none.hidden = shown > 0;
-});
+}
+
+if (input) {
+  input.addEventListener("input", applyFilter);
+  // Text typed (or restored by the browser) before this module loaded filters too.
+  applyFilter();
+}
