@@ -25,8 +25,7 @@ from game.protocol import Join, Start, parse_game_message
 from ml.errors import DrawsiteError
 from recognizer.batcher import get_batcher, get_classifier_async
 from recognizer.conf import protocol_limits
-from recognizer.consumers import _decode as decode_frame  # the exact frame checks of /ws/draw/
-from recognizer.protocol import ErrorCode, ProtocolError, seq_of
+from recognizer.protocol import ErrorCode, ProtocolError, decode_frame, seq_of  # frames checked as on /ws/draw/
 from recognizer.ratelimit import TokenBucket
 from recognizer.session import DrawingSession
 from recognizer.timeline import Guess, guesses_json

@@ -20,10 +20,15 @@ from recognizer.conf import protocol_limits
 from recognizer.models import Drawing
 from recognizer.protocol import (
     PROTOCOL_VERSION,
+    Clear,
     ErrorCode,
     Hello,
+    Points,
     ProtocolError,
     Submit,
+    Undo,
+    adopt_key,
+    decode_frame,
     parse_message,
     seq_of,
 )
@@ -33,21 +38,6 @@ from recognizer.timeline import Guess, guesses_json
 
 logger = logging.getLogger(__name__)
 NO_SEQ = -1
-
-
-def _decode(text: str | None, max_bytes: int) -> Any:
-    """The JSON value of one text frame; the size is checked before parsing."""
-    if text is None:
-        raise ProtocolError("binary frames are not part of the protocol: send JSON text", code=ErrorCode.BAD_JSON)
-    # len(text) <= UTF-8 byte length, so the cheap test rejects most oversized frames without encoding.
-    if len(text) > max_bytes or len(text.encode("utf-8")) > max_bytes:
-        raise ProtocolError(f"a message has at most {max_bytes} bytes", code=ErrorCode.TOO_LARGE)
-    try:
-        return json.loads(text)
-    except ValueError as error:
-        raise ProtocolError(f"not valid JSON: {error}", code=ErrorCode.BAD_JSON) from error
-    except RecursionError as error:  # "[[[[…" nested deeper than the parser's recursion limit
-        raise ProtocolError("JSON nested too deeply", code=ErrorCode.BAD_JSON) from error
 
 
 class DrawConsumer(AsyncWebsocketConsumer):
@@ -65,13 +55,14 @@ class DrawConsumer(AsyncWebsocketConsumer):
         self.last_sent_seq = NO_SEQ  # guesses older than this are stale and dropped
         self.last_guesses: list[Guess] = []
         self.tasks: set[asyncio.Task] = set()
+        self.key: str | None = None  # the drawing's key (docs/protocol.md); meaningful while it has strokes
         await self.accept()
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         decoded: Any = None
         try:
             allowed = self.bucket.take()  # every frame counts, even malformed ones
-            decoded = _decode(text_data, self.limits.max_message_bytes)
+            decoded = decode_frame(text_data, self.limits.max_message_bytes)
             if not allowed:
                 raise ProtocolError(
                     f"more than {self.limits.rate_per_second:g} messages per second; message dropped",
@@ -83,8 +74,7 @@ class DrawConsumer(AsyncWebsocketConsumer):
             elif isinstance(message, Submit):
                 await self._submit(message)
             else:
-                self.session.apply(message)
-                await self._schedule_guesses(message.seq)
+                await self._draw(message)
         except DrawsiteError as error:
             await self._send_error(seq_of(decoded), error)
 
@@ -98,7 +88,13 @@ class DrawConsumer(AsyncWebsocketConsumer):
             guesses = await self._final_guesses()
         except DrawsiteError:
             guesses = self.last_guesses
-        await self._save(session.finish(label=session.prompt, guesses=guesses), Drawing.Source.DISCONNECT)
+        key = self.drawing_key  # before finish() empties the drawing
+        await self._save(session.finish(label=session.prompt, guesses=guesses), Drawing.Source.DISCONNECT, key=key)
+
+    @property
+    def drawing_key(self) -> str | None:
+        """The key of the drawing in progress: an empty drawing (new, cleared, undone, submitted) has none."""
+        return None if self.session.is_empty else self.key
 
     # --- message handlers ---
 
@@ -116,12 +112,21 @@ class DrawConsumer(AsyncWebsocketConsumer):
             }
         )
 
+    async def _draw(self, message: Points | Undo | Clear) -> None:
+        # the key is checked before the drawing changes: a refused message changes nothing
+        key = adopt_key(self.drawing_key, message.key) if isinstance(message, Points) else self.key
+        self.session.apply(message)
+        self.key = key
+        await self._schedule_guesses(message.seq)
+
     async def _submit(self, message: Submit) -> None:
         classifier = await get_classifier_async()
+        key = adopt_key(self.drawing_key, message.key)
         label = self.session.begin_submit(message, known_labels=frozenset(classifier.labels))
         self.last_sent_seq = message.seq  # guesses still in flight describe an older state now
         guesses = await self._final_guesses()
-        drawing = await self._save(self.session.finish(label=label, guesses=guesses), Drawing.Source.SUBMIT)
+        finished = self.session.finish(label=label, guesses=guesses)
+        drawing = await self._save(finished, Drawing.Source.SUBMIT, key=key, public=message.public)
         self.last_guesses = []
         await self._send_json(
             {
@@ -183,9 +188,11 @@ class DrawConsumer(AsyncWebsocketConsumer):
 
     # --- edges ---
 
-    async def _save(self, finished: FinishedDrawing, source: str) -> Drawing:
+    async def _save(
+        self, finished: FinishedDrawing, source: str, *, key: str | None, public: bool = False
+    ) -> Drawing:
         classifier = await get_classifier_async()
-        return await database_sync_to_async(services.drawing_create)(
+        return await database_sync_to_async(services.drawing_save)(
             strokes=finished.strokes,
             canvas=finished.canvas,
             label=finished.label,
@@ -193,6 +200,8 @@ class DrawConsumer(AsyncWebsocketConsumer):
             timeline=finished.timeline,
             model_version=classifier.version,
             source=source,
+            client_key=key,
+            public=public,
         )
 
     async def _send_guesses(self, seq: int, guesses: list[Guess]) -> None:

@@ -1,11 +1,13 @@
-"""Protocol v1 client messages: decoding a JSON object into a typed message (pure, no Django).
+"""Protocol v1 client messages: decoding a frame and a JSON object into a typed message (pure, no Django).
 
 Each check raises ``ProtocolError`` with a stable code from ``ErrorCode``; docs/protocol.md lists them.
 Checks here only need the message itself and the limits; checks against the drawing so far (stroke
-numbers, totals, seq order) live in recognizer.session.
+numbers, totals, seq order) live in recognizer.session, except the drawing key's rule (``adopt_key``).
 """
 
+import json
 import math
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -18,6 +20,12 @@ PROTOCOL_VERSION = 1
 MAX_SEQ = 2**53 - 1
 POINT_FIELDS = 3  # [x, y, t]
 CANVAS_FIELDS = 2  # [width, height]
+# A drawing key names one drawing across reconnects (docs/protocol.md). At most the Drawing.client_key
+# column's size; at least 16 characters so that distinct clients' keys do not collide by accident
+# (a browser's key is 32 random hex digits). Letters, digits, "-" and "_": safe in logs, URLs and admin.
+KEY_MIN_CHARS = 16
+KEY_MAX_CHARS = 64
+KEY_PATTERN = re.compile(rf"[A-Za-z0-9_-]{{{KEY_MIN_CHARS},{KEY_MAX_CHARS}}}")
 
 
 class ErrorCode(StrEnum):
@@ -34,6 +42,8 @@ class ErrorCode(StrEnum):
     BAD_CANVAS = "bad_canvas"
     NOTHING_TO_SUBMIT = "nothing_to_submit"
     SERVER_BUSY = "server_busy"
+    BAD_KEY = "bad_key"
+    BAD_PUBLIC = "bad_public"
 
 
 class ProtocolError(DrawsiteError):
@@ -60,6 +70,7 @@ class Points:
     seq: int
     stroke: int
     points: list[Point]
+    key: str | None = None  # the drawing's key (see adopt_key)
 
 
 @dataclass(frozen=True)
@@ -77,9 +88,30 @@ class Submit:
     seq: int
     label: str | None
     canvas: tuple[int, int] | None
+    key: str | None = None
+    public: bool = False  # the person opted in to the public gallery
 
 
 Message = Hello | Points | Undo | Clear | Submit
+
+
+def decode_frame(text: str | None, max_bytes: int) -> Any:
+    """The JSON value of one websocket text frame (``None``: a binary frame), or ``ProtocolError``.
+
+    The size is checked before parsing, so an oversized frame costs no JSON work. Shared by every
+    endpoint speaking this transport (/ws/draw/ and /ws/game/).
+    """
+    if text is None:
+        raise ProtocolError("binary frames are not part of the protocol: send JSON text", code=ErrorCode.BAD_JSON)
+    # len(text) <= UTF-8 byte length, so the cheap test rejects most oversized frames without encoding.
+    if len(text) > max_bytes or len(text.encode("utf-8")) > max_bytes:
+        raise ProtocolError(f"a message has at most {max_bytes} bytes", code=ErrorCode.TOO_LARGE)
+    try:
+        return json.loads(text)
+    except ValueError as error:
+        raise ProtocolError(f"not valid JSON: {error}", code=ErrorCode.BAD_JSON) from error
+    except RecursionError as error:  # "[[[[…" nested deeper than the parser's recursion limit
+        raise ProtocolError("JSON nested too deeply", code=ErrorCode.BAD_JSON) from error
 
 
 def seq_of(obj: object) -> int | None:
@@ -115,6 +147,35 @@ def parse_label(value: Any, limits: ProtocolLimits) -> str | None:
             f"label must be 1-{limits.max_label_chars} printable characters", code=ErrorCode.BAD_LABEL
         )
     return label
+
+
+def parse_key(value: Any) -> str | None:
+    """A drawing key (``KEY_PATTERN``) or None when absent/null."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not KEY_PATTERN.fullmatch(value):
+        raise ProtocolError(
+            f"key must be {KEY_MIN_CHARS}-{KEY_MAX_CHARS} characters from A-Z, a-z, 0-9, '-', '_', or null",
+            code=ErrorCode.BAD_KEY,
+        )
+    return value
+
+
+def adopt_key(current: str | None, offered: str | None) -> str | None:
+    """The drawing's key once a message offering ``offered`` is accepted.
+
+    ``current`` is the key of the drawing in progress (None for an empty drawing or one begun without
+    a key). The first key offered names the drawing; offering another one for the same drawing is an
+    error, so one drawing can never be saved over a different one.
+    """
+    if offered is None or offered == current:
+        return current
+    if current is None:
+        return offered
+    raise ProtocolError(
+        "this drawing already has another key: clear it (or submit) before starting one with a new key",
+        code=ErrorCode.BAD_KEY,
+    )
 
 
 def _is_int(value: object) -> bool:
@@ -181,7 +242,9 @@ def _parse_points(obj: dict[str, Any], seq: int, limits: ProtocolLimits) -> Poin
             f"{len(points)} points in one message; at most {limits.max_points_per_message}",
             code=ErrorCode.TOO_MANY_POINTS,
         )
-    return Points(seq=seq, stroke=stroke, points=[_parse_point(point, limits) for point in points])
+    return Points(
+        seq=seq, stroke=stroke, points=[_parse_point(point, limits) for point in points], key=parse_key(obj.get("key"))
+    )
 
 
 def _parse_undo(obj: dict[str, Any], seq: int, limits: ProtocolLimits) -> Undo:
@@ -193,7 +256,16 @@ def _parse_clear(obj: dict[str, Any], seq: int, limits: ProtocolLimits) -> Clear
 
 
 def _parse_submit(obj: dict[str, Any], seq: int, limits: ProtocolLimits) -> Submit:
-    return Submit(seq=seq, label=parse_label(obj.get("label"), limits), canvas=_parse_canvas(obj.get("canvas"), limits))
+    public = obj.get("public", False)
+    if not isinstance(public, bool):
+        raise ProtocolError("public must be true or false", code=ErrorCode.BAD_PUBLIC)
+    return Submit(
+        seq=seq,
+        label=parse_label(obj.get("label"), limits),
+        canvas=_parse_canvas(obj.get("canvas"), limits),
+        key=parse_key(obj.get("key")),
+        public=public,
+    )
 
 
 _PARSERS = {
