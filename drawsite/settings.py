@@ -153,3 +153,7 @@ RECOGNIZER_BATCH_WAIT_MS = env_float("RECOGNIZER_BATCH_WAIT_MS", 4.0)
 RECOGNIZER_INFERENCE_THREADS = env_int("RECOGNIZER_INFERENCE_THREADS", 2)
 # Connections waiting for inference at once; beyond it a request is answered `server_busy`.
 RECOGNIZER_MAX_PENDING = env_int("RECOGNIZER_MAX_PENDING", 2000)
+
+# --- recognizer: public gallery (/gallery/) ---
+# Drawings shown per category, newest first (also the size of its "recent" overview): bounds each page's query and size.
+RECOGNIZER_GALLERY_PER_CATEGORY = env_int("RECOGNIZER_GALLERY_PER_CATEGORY", 24)

@@ -11,6 +11,7 @@ from recognizer.models import Drawing
 # metrics.json (written by ml.train): {"held_out": {"<set>": {"per_class": {"<label>": {"n", "top1", "top3"}}}}}
 HELD_OUT_KEY = "held_out"
 PER_CLASS_KEY = "per_class"
+GALLERY_FIELDS = ["id", "label", "strokes", "timeline", "canvas_width", "canvas_height", "first_correct_ms", "created"]
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,15 @@ def drawing_list(*, label: str | None = None, recognized: bool | None = None) ->
     if recognized is not None:
         drawings = drawings.filter(recognized=recognized)
     return drawings
+
+
+def gallery_drawing_list(*, label: str | None = None, limit: int) -> list[Drawing]:
+    """The newest drawings the public gallery may show (the person opted in, the model recognized it, no
+    reviewer excluded it), of one intended label when given; at most ``limit``, only the fields it shows."""
+    drawings = Drawing.objects.filter(public=True, excluded=False, recognized=True)
+    if label is not None:
+        drawings = drawings.filter(label=label)
+    return list(drawings.only(*GALLERY_FIELDS).order_by("-created", "-id")[:limit])
 
 
 def drawing_get(*, drawing_id: int) -> Drawing:

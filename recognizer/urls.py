@@ -1,11 +1,12 @@
 from django.urls import path
 
-from recognizer import baseline, views
+from recognizer import baseline, gallery, views
 
 app_name = "recognizer"
 urlpatterns = [
     path("", views.index, name="index"),
     path("categories/", views.categories, name="categories"),
+    path("gallery/", gallery.index, name="gallery"),
     path("healthz", views.healthz, name="healthz"),
     # the tutorial flow, for the load benchmark only: 404 unless RECOGNIZER_ENABLE_BASELINE is on
     path("baseline/predict", baseline.predict, name="baseline-predict"),
