@@ -24,6 +24,7 @@ COLUMN_AREA_PX = 720
 COLUMN_HEIGHT_PX = 180
 AXIS_LEFT_PX = 40
 AXIS_BOTTOM_PX = 22
+RIGHT_PX = 40  # room for half of the last x label (a date is about 70 px wide)
 TOP_PX = 8
 COLUMN_GAP_FRACTION = 0.2  # of each column's slot
 MAX_X_LABELS = 8
@@ -107,15 +108,16 @@ def x_label_indexes(count: int, most: int = MAX_X_LABELS) -> list[int]:
 
 def column_chart_svg(columns: Sequence[Bar], *, title: str) -> str:
     """Vertical columns in the given order over a baseline, y axis from 0 to a rounded-up maximum."""
-    width = AXIS_LEFT_PX + COLUMN_AREA_PX
+    width = AXIS_LEFT_PX + COLUMN_AREA_PX + RIGHT_PX
     if not columns:
         return _no_data(width, title)
     top = nice_ceiling(max(column.value for column in columns))
     slot = COLUMN_AREA_PX / len(columns)
     baseline = TOP_PX + COLUMN_HEIGHT_PX
+    right = AXIS_LEFT_PX + COLUMN_AREA_PX
     parts = [
-        f'<line x1="{AXIS_LEFT_PX}" y1="{baseline}" x2="{width}" y2="{baseline}" stroke="currentColor"/>',
-        f'<line x1="{AXIS_LEFT_PX}" y1="{TOP_PX}" x2="{width}" y2="{TOP_PX}" stroke="currentColor" '
+        f'<line x1="{AXIS_LEFT_PX}" y1="{baseline}" x2="{right}" y2="{baseline}" stroke="currentColor"/>',
+        f'<line x1="{AXIS_LEFT_PX}" y1="{TOP_PX}" x2="{right}" y2="{TOP_PX}" stroke="currentColor" '
         f'stroke-opacity="0.25"/>',
         f'<text x="{AXIS_LEFT_PX - 4}" y="{TOP_PX}" text-anchor="end" dominant-baseline="middle" '
         f'fill="currentColor">{_n(top)}</text>',

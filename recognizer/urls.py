@@ -1,6 +1,6 @@
 from django.urls import path
 
-from recognizer import baseline, gallery, views
+from recognizer import baseline, gallery, stats_views, views
 
 app_name = "recognizer"
 urlpatterns = [
@@ -8,6 +8,7 @@ urlpatterns = [
     path("categories/", views.categories, name="categories"),
     path("gallery/", gallery.index, name="gallery"),
     path("healthz", views.healthz, name="healthz"),
+    path("staff/stats/", stats_views.stats_page, name="stats"),
     # the tutorial flow, for the load benchmark only: 404 unless RECOGNIZER_ENABLE_BASELINE is on
     path("baseline/predict", baseline.predict, name="baseline-predict"),
 ]
