@@ -2,6 +2,7 @@
 import { SketchPad } from "./canvas.js";
 import { DrawClient } from "./client.js";
 import { Drawing } from "./drawing.js";
+import { newDrawingKey } from "./drawkey.js";
 import { GuessList } from "./guesses.js";
 import { spokenGuess } from "./headline.js";
 import { pickPrompt, withArticle } from "./prompt.js";
@@ -26,7 +27,7 @@ const categories = JSON.parse(document.getElementById("categories-data").textCon
 const wsScheme = window.location.protocol === "https:" ? "wss" : "ws";
 const wsUrl = `${wsScheme}://${window.location.host}${root.dataset.wsPath}`;
 
-const drawing = new Drawing();
+const drawing = new Drawing({ newKey: newDrawingKey }); // keyed: a save after a reconnect is not a duplicate
 const guesses = new GuessList($("#guesses"), $("#headline"), Number(root.dataset.topK));
 const speaker = new Speaker();
 let prompt = null;
@@ -113,7 +114,7 @@ function submit() {
     return;
   }
   sendPointsNow();
-  if (!client.submit(prompt)) toast("You're offline: your drawing will be saved as soon as the connection is back.");
+  if (!client.submit(prompt, $("#public").checked)) toast("You're offline: your drawing will be saved as soon as the connection is back.");
   drawingEmptied();
   newPrompt();
 }
@@ -192,7 +193,8 @@ const SHORTCUTS = [
 ];
 
 document.addEventListener("keydown", (event) => {
-  if (event.target.closest("input, textarea, select, [contenteditable]")) return;
+  // typing goes to text fields; a focused checkbox (the gallery opt-in) keeps the shortcuts working
+  if (event.target.closest('input:not([type="checkbox"]), textarea, select, [contenteditable]')) return;
   const shortcut = SHORTCUTS.find(({ test }) => test(event));
   if (!shortcut) return;
   event.preventDefault();

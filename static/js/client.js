@@ -6,8 +6,9 @@ import { DrawSocket } from "./socket.js";
 
 const RESYNC_DELAY_MS = 600; // after a rejected message, wait a moment, then send the whole drawing again
 const RESET_TYPES = new Set(["clear", "submit"]);
-const RESYNC_CODES = new Set(["rate_limited", "bad_stroke", "bad_seq", "bad_points"]);
-const SUBMIT_REFUSALS = new Set(["nothing_to_submit", "bad_label", "bad_canvas"]);
+// bad_key: the server holds another drawing than ours (after an earlier refusal): send ours again
+const RESYNC_CODES = new Set(["rate_limited", "bad_stroke", "bad_seq", "bad_points", "bad_key"]);
+const SUBMIT_REFUSALS = new Set(["nothing_to_submit", "bad_label", "bad_canvas", "bad_public"]);
 const ENTRY = Symbol("submission"); // symbol keys never reach JSON.stringify
 // protocol defaults, until `ready` says otherwise
 const DEFAULT_LIMITS = { max_points_per_message: 1000, max_strokes: 250, max_points: 20000 };
@@ -24,7 +25,7 @@ export class DrawClient {
     this.hooks = hooks;
     this.limits = { ...DEFAULT_LIMITS };
     this.prompt = null;
-    this.submissions = []; // {strokes, space, label, seq} until `saved`
+    this.submissions = []; // {strokes, space, key, label, public, seq} until `saved`
     this.resetsQueued = 0; // clear/submit queued but not sent: guesses arriving now are stale
     this.guessFloor = 0; // guesses with a lower seq describe a drawing that is gone
     this.helloCanvas = null;
@@ -85,9 +86,12 @@ export class DrawClient {
     this.sendReset({ type: "clear" });
   }
 
-  /** Submits the drawing as `label`; it is kept until the server confirms it. Returns false if offline. */
-  submit(label) {
-    const entry = { ...this.drawing.snapshot(), label, seq: null };
+  /**
+   * Submits the drawing as `label`, in the public gallery if `isPublic`; it is kept until the server
+   * confirms it (resent after a reconnect under the same key: saved once). Returns false if offline.
+   */
+  submit(label, isPublic = false) {
+    const entry = { ...this.drawing.snapshot(), label, public: isPublic, seq: null };
     this.submissions.push(entry);
     this.sendPoints();
     const sent = this.sendReset(this.submitMessage(entry));
@@ -96,8 +100,9 @@ export class DrawClient {
   }
 
   submitMessage(entry) {
-    const message = { type: "submit", canvas: canvasSize(entry.space), [ENTRY]: entry };
+    const message = { type: "submit", canvas: canvasSize(entry.space), public: entry.public, [ENTRY]: entry };
     if (entry.label) message.label = entry.label;
+    if (entry.key) message.key = entry.key;
     return message;
   }
 
@@ -118,7 +123,7 @@ export class DrawClient {
     this.hello();
     const maxPoints = this.limits.max_points_per_message;
     for (const entry of this.submissions) {
-      for (const message of strokesToMessages(entry.strokes, maxPoints)) this.socket.send(message);
+      for (const message of strokesToMessages(entry.strokes, maxPoints, entry.key)) this.socket.send(message);
       this.sendReset(this.submitMessage(entry));
     }
     for (const message of this.drawing.replay(maxPoints)) this.socket.send(message);

@@ -7,11 +7,14 @@ const COORD_SCALE = 100; // keep x, y to 0.01 px: smaller frames, no visible dif
 const roundCoord = (value) => Math.round(value * COORD_SCALE) / COORD_SCALE;
 
 export class Drawing {
-  constructor() {
+  /** @param {{newKey?: () => string | null}} options  newKey names each new drawing (none by default) */
+  constructor({ newKey = () => null } = {}) {
+    this.newKey = newKey;
     this.clear();
   }
 
   clear() {
+    this.key = null; // named when its first stroke starts: an emptied drawing is a new one
     this.strokes = []; // [[x, y, t], ...] per stroke
     this.space = null; // [width, height] of the canvas when the first point was drawn
     this.origin = null; // event timeStamp of the first point
@@ -32,6 +35,7 @@ export class Drawing {
   beginStroke(space, x, y, timeStamp) {
     if (this.space === null) this.space = [...space];
     if (this.origin === null) this.origin = timeStamp;
+    if (this.key === null) this.key = this.newKey();
     this.strokes.push([]);
     this.sentCounts.push(0);
     return this.addPoint(x, y, timeStamp, true);
@@ -67,7 +71,7 @@ export class Drawing {
   takeUnsent(maxPoints) {
     const messages = [];
     for (const batch of this.unsent) {
-      messages.push(...pointMessages(batch.stroke, batch.points, maxPoints));
+      messages.push(...pointMessages(batch.stroke, batch.points, maxPoints, this.key));
       this.sentCounts[batch.stroke] += batch.points.length;
     }
     this.unsent = [];
@@ -78,23 +82,30 @@ export class Drawing {
   replay(maxPoints) {
     this.unsent = [];
     this.sentCounts = this.strokes.map((stroke) => stroke.length);
-    return strokesToMessages(this.strokes, maxPoints);
+    return strokesToMessages(this.strokes, maxPoints, this.key);
   }
 
   /** A copy of the strokes, for a submission kept until the server confirms it. */
   snapshot() {
-    return { strokes: this.strokes.map((stroke) => stroke.map((point) => [...point])), space: this.space };
+    return { strokes: this.strokes.map((stroke) => stroke.map((point) => [...point])), space: this.space, key: this.key };
   }
 }
 
-export function pointMessages(stroke, points, maxPoints) {
+/**
+ * `points` messages for part of one stroke. The drawing's key rides on stroke 0: every drawing the
+ * server holds starts with it, also after a reconnect or a resync, so the server always learns the key
+ * before it could save the drawing.
+ */
+export function pointMessages(stroke, points, maxPoints, key = null) {
   const messages = [];
   for (let start = 0; start < points.length; start += maxPoints) {
-    messages.push({ type: "points", stroke, points: points.slice(start, start + maxPoints) });
+    const message = { type: "points", stroke, points: points.slice(start, start + maxPoints) };
+    if (key !== null && stroke === 0) message.key = key;
+    messages.push(message);
   }
   return messages;
 }
 
-export function strokesToMessages(strokes, maxPoints) {
-  return strokes.flatMap((points, stroke) => pointMessages(stroke, points, maxPoints));
+export function strokesToMessages(strokes, maxPoints, key = null) {
+  return strokes.flatMap((points, stroke) => pointMessages(stroke, points, maxPoints, key));
 }
