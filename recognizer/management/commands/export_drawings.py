@@ -90,9 +90,9 @@ class Command(BaseCommand):
             yield lambda line: self.stdout.write(line)
             return
         path = Path(out)
-        part = path.with_name(path.name + PART_SUFFIX)
-        if path.is_dir():
+        if path.is_dir() or not path.name:
             raise CommandError(f"cannot write {out}: it is a folder")
+        part = path.with_name(path.name + PART_SUFFIX)
         try:
             stream = part.open("w", encoding="utf-8")
         except OSError as error:
