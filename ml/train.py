@@ -109,7 +109,10 @@ def load_data(args: argparse.Namespace) -> tuple[list[str], dataset.TrainSide, d
     folder = args.data or quickdraw_dir()
     labels = dataset.vocabulary(folder)[: args.limit_categories]
     side, held = dataset.split_data(folder, labels)
-    side.strokes += load_extra(args.extra, labels)
+    if args.extra:
+        extra = load_extra(args.extra, labels)
+        side.strokes += extra.drawings
+        print(extra.summary(), file=sys.stderr)
     return labels, side, held
 
 
