@@ -93,6 +93,16 @@ def test_stdout(mixed: dict[str, Drawing]) -> None:
     assert "exported 3 drawings (simplified) to -" in stderr
 
 
+class ClosedPipe(StringIO):
+    def write(self, text: str) -> int:
+        raise BrokenPipeError(32, "Broken pipe")
+
+
+def test_closed_stdout_is_a_clear_error(mixed: dict[str, Drawing]) -> None:
+    with pytest.raises(CommandError, match="stdout was closed before the export finished"):
+        call_command("export_drawings", "-", stdout=ClosedPipe(), stderr=StringIO())
+
+
 def test_invalid_saved_strokes_are_skipped_and_reported(tmp_path: Path) -> None:
     bad = Drawing.objects.create(
         strokes=[[[0, 1], [0], [0, 5]]], label="cat", model_version="v1", stroke_count=1, point_count=2, source="submit"

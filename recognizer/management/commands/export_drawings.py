@@ -2,6 +2,7 @@
 
 import argparse
 import os
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -21,6 +22,12 @@ PROGRESS_EVERY = 10_000  # drawings between progress lines on stderr
 PART_SUFFIX = ".part"
 
 Write = Callable[[str], None]
+
+
+def _quiet_closed_stdout() -> None:
+    """Point the process's closed stdout at /dev/null, so Python's final flush does not fail again."""
+    if sys.stdout is sys.__stdout__ and sys.stdout is not None:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def _since(text: str) -> date:
@@ -87,7 +94,11 @@ class Command(BaseCommand):
         An interrupted export so leaves no half file for ``ml.train --extra`` to choke on.
         """
         if out == STDOUT:
-            yield lambda line: self.stdout.write(line)
+            try:
+                yield lambda line: self.stdout.write(line)
+            except BrokenPipeError:  # e.g. `| head`: the reader stopped early
+                _quiet_closed_stdout()
+                raise CommandError("stdout was closed before the export finished") from None
             return
         path = Path(out)
         if path.is_dir() or not path.name:
