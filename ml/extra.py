@@ -22,7 +22,9 @@ class Extra:
 
     def summary(self) -> str:
         unknown = ", ".join(f"{word} ({count})" for word, count in sorted(self.skipped.items()))
-        skipped = f"; skipped {self.skipped.total()} of categories the model does not have: {unknown}" if unknown else ""
+        skipped = (
+            f"; skipped {self.skipped.total()} of categories the model does not have: {unknown}" if unknown else ""
+        )
         return f"extra drawings: {len(self.drawings)} added{skipped}"
 
 

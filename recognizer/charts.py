@@ -117,12 +117,18 @@ def column_chart_svg(columns: Sequence[Bar], *, title: str) -> str:
     right = AXIS_LEFT_PX + COLUMN_AREA_PX
     parts = [
         f'<line x1="{AXIS_LEFT_PX}" y1="{baseline}" x2="{right}" y2="{baseline}" stroke="currentColor"/>',
-        f'<line x1="{AXIS_LEFT_PX}" y1="{TOP_PX}" x2="{right}" y2="{TOP_PX}" stroke="currentColor" '
-        f'stroke-opacity="0.25"/>',
-        f'<text x="{AXIS_LEFT_PX - 4}" y="{TOP_PX}" text-anchor="end" dominant-baseline="middle" '
-        f'fill="currentColor">{_n(top)}</text>',
-        f'<text x="{AXIS_LEFT_PX - 4}" y="{baseline}" text-anchor="end" dominant-baseline="middle" '
-        f'fill="currentColor">0</text>',
+        (
+            f'<line x1="{AXIS_LEFT_PX}" y1="{TOP_PX}" x2="{right}" y2="{TOP_PX}" stroke="currentColor" '
+            'stroke-opacity="0.25"/>'
+        ),
+        (
+            f'<text x="{AXIS_LEFT_PX - 4}" y="{TOP_PX}" text-anchor="end" dominant-baseline="middle" '
+            f'fill="currentColor">{_n(top)}</text>'
+        ),
+        (
+            f'<text x="{AXIS_LEFT_PX - 4}" y="{baseline}" text-anchor="end" dominant-baseline="middle" '
+            'fill="currentColor">0</text>'
+        ),
     ]
     for index, column in enumerate(columns):
         height = max(column.value, 0.0) / top * COLUMN_HEIGHT_PX

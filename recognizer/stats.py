@@ -59,9 +59,7 @@ def medians_by_label(pairs: Iterable[tuple[str, float]]) -> dict[str, float]:
     return {label: median(found) for label, found in values.items()}
 
 
-def category_stats(
-    counts: Iterable[tuple[str, int, int]], medians: Mapping[str, float]
-) -> list[CategoryStats]:
+def category_stats(counts: Iterable[tuple[str, int, int]], medians: Mapping[str, float]) -> list[CategoryStats]:
     """Per-label figures from ``(label, drawings, recognized)`` rows, worst recognition rate first.
 
     Ties go to the label with more drawings (a 0 % over 40 drawings says more than over 1), then by name.

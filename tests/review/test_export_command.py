@@ -2,6 +2,7 @@
 
 import json
 import tracemalloc
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from io import StringIO
 from pathlib import Path
@@ -21,8 +22,13 @@ STROKES = [[[10, 60, 110], [20, 80, 20], [0, 16, 33]], [[0, 50], [100, 100], [40
 
 def save(label: str | None, *, top: str = "cat", day: str | None = None, excluded: bool = False) -> Drawing:
     drawing = services.drawing_create(
-        strokes=STROKES, canvas=(300, 300), label=label, guesses=[Guess(top, 0.8)], timeline=[[30, top, 0.8]],
-        model_version="v1", source=Drawing.Source.SUBMIT,
+        strokes=STROKES,
+        canvas=(300, 300),
+        label=label,
+        guesses=[Guess(top, 0.8)],
+        timeline=[[30, top, 0.8]],
+        model_version="v1",
+        source=Drawing.Source.SUBMIT,
     )
     changes = {"excluded": excluded}
     if day is not None:
@@ -108,7 +114,7 @@ def test_invalid_saved_strokes_are_skipped_and_reported(tmp_path: Path) -> None:
         strokes=[[[0, 1], [0], [0, 5]]], label="cat", model_version="v1", stroke_count=1, point_count=2, source="submit"
     )
     save("cat")
-    stdout, stderr = export(str(tmp_path / "out.ndjson"))
+    _stdout, stderr = export(str(tmp_path / "out.ndjson"))
     assert len(records(tmp_path / "out.ndjson")) == 1
     assert f"drawing {bad.pk} skipped" in stderr and "0 empty, 1 invalid" in stderr
 
@@ -150,11 +156,13 @@ def test_failed_export_leaves_no_file_and_keeps_the_old_one(tmp_path: Path, monk
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.ndjson"]
 
 
-def test_rows_are_streamed_in_chunks_of_only_the_needed_columns(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_rows_are_streamed_in_chunks_of_only_the_needed_columns(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     seen: list[tuple[int | None, tuple[str, ...]]] = []
     original = QuerySet.iterator
 
-    def spy(self: QuerySet, chunk_size: int | None = None):  # noqa: ANN202 - QuerySet.iterator's own type
+    def spy(self: QuerySet, chunk_size: int | None = None) -> Iterator:
         seen.append((chunk_size, tuple(self.query.values_select)))
         return original(self, chunk_size=chunk_size)
 
@@ -173,8 +181,15 @@ def peak_bytes(rows: int, tmp_path: Path) -> int:
     stroke = [[float(x) for x in range(20)], [float(y % 7) for y in range(20)], list(range(0, 200, 10))]
     Drawing.objects.all().delete()
     Drawing.objects.bulk_create(
-        Drawing(strokes=[stroke, stroke], label="cat", recognized=True, model_version="v1", stroke_count=2,
-                point_count=40, source="submit")
+        Drawing(
+            strokes=[stroke, stroke],
+            label="cat",
+            recognized=True,
+            model_version="v1",
+            stroke_count=2,
+            point_count=40,
+            source="submit",
+        )
         for _ in range(rows)
     )
     tracemalloc.start()

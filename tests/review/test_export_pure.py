@@ -100,11 +100,20 @@ def test_export_record(fmt: str, recognized: bool | None, expected_drawing: list
     record = export_record(pk=7, label="cat", recognized=recognized, created=CREATED, strokes=RAW_STROKES, fmt=fmt)
     assert list(record) == list(RECORD_FIELDS)  # Google's keys, in Google's order
     assert record == {
-        "word": "cat", "countrycode": UNKNOWN_COUNTRY, "timestamp": "2024-03-02 23:25:10.07453 UTC",
-        "recognized": expected_recognized, "key_id": "9000000000000007", "drawing": expected_drawing,
+        "word": "cat",
+        "countrycode": UNKNOWN_COUNTRY,
+        "timestamp": "2024-03-02 23:25:10.07453 UTC",
+        "recognized": expected_recognized,
+        "key_id": "9000000000000007",
+        "drawing": expected_drawing,
     }
     parsed = parse_drawing(record_line(record))  # ml.data reads it back as the same drawing
-    assert (parsed.kind, parsed.drawing, parsed.word, parsed.recognized) == (fmt, expected_drawing, "cat", expected_recognized)
+    assert (parsed.kind, parsed.drawing, parsed.word, parsed.recognized) == (
+        fmt,
+        expected_drawing,
+        "cat",
+        expected_recognized,
+    )
 
 
 @pytest.mark.parametrize(
@@ -127,7 +136,9 @@ def test_export_record_needs_a_label() -> None:
 
 
 def test_record_line_is_compact_json_on_one_line() -> None:
-    line = record_line(export_record(pk=1, label="cat", recognized=True, created=CREATED, strokes=RAW_STROKES, fmt="raw"))
+    line = record_line(
+        export_record(pk=1, label="cat", recognized=True, created=CREATED, strokes=RAW_STROKES, fmt="raw")
+    )
     assert "\n" not in line and ", " not in line and ": " not in line
     assert json.loads(line)["key_id"] == "9000000000000001"
 

@@ -27,8 +27,13 @@ OUTSIDE_CATEGORY = "zigzag"  # has raw drawings, and is far from the start of th
 def save(strokes: list, label: str | None, recognized: bool) -> Drawing:
     top = label if recognized and label else "snail"
     return services.drawing_create(
-        strokes=strokes, canvas=(800, 600), label=label, guesses=[Guess(top, 0.7), Guess("owl", 0.1)],
-        timeline=[[400, top, 0.7]], model_version="v-roundtrip", source=Drawing.Source.SUBMIT,
+        strokes=strokes,
+        canvas=(800, 600),
+        label=label,
+        guesses=[Guess(top, 0.7), Guess("owl", 0.1)],
+        timeline=[[400, top, 0.7]],
+        model_version="v-roundtrip",
+        source=Drawing.Source.SUBMIT,
     )
 
 
@@ -82,7 +87,11 @@ def test_simplified_export_is_the_one_simplifier(tmp_path: Path, saved: dict[str
     for record, drawing in zip(records, saved["kept"], strict=True):
         assert record.kind == "simplified"
         assert record.drawing == simplify(drawing.strokes)
-        assert (record.word, record.recognized, record.key_id) == (drawing.label, drawing.recognized, key_id(drawing.pk))
+        assert (record.word, record.recognized, record.key_id) == (
+            drawing.label,
+            drawing.recognized,
+            key_id(drawing.pk),
+        )
 
 
 def test_key_ids_are_stable_and_distinct(tmp_path: Path, saved: dict[str, list[Drawing]]) -> None:
@@ -112,18 +121,26 @@ def test_extra_loader_takes_both_formats(tmp_path: Path, saved: dict[str, list[D
 
 @pytest.mark.slow
 def test_train_extra_loading_accepts_the_exports(
-    tmp_path: Path, saved: dict[str, list[Drawing]], labels: list[str], quickdraw_data: Path, capsys: pytest.CaptureFixture
+    tmp_path: Path,
+    saved: dict[str, list[Drawing]],
+    labels: list[str],
+    quickdraw_data: Path,
+    capsys: pytest.CaptureFixture,
 ) -> None:
     """``python -m ml.train --extra`` up to the training set: the exported drawings join the stroke side and render."""
     from ml.train import load_data, parse_args  # imports Keras: a few seconds
 
     raw, simplified = export("raw", tmp_path / "raw.ndjson"), export("simplified", tmp_path / "simplified.ndjson")
-    args = parse_args(["--data", str(quickdraw_data), "--limit-categories", "2", "--extra", str(raw), "--extra", str(simplified)])
+    args = parse_args(
+        ["--data", str(quickdraw_data), "--limit-categories", "2", "--extra", str(raw), "--extra", str(simplified)]
+    )
     train_labels, side, _held = load_data(args)
     assert train_labels == labels
     added = [d for d in side.strokes if d.row == EXTRA_ROW]
     assert len(added) == 2 * 2 * PER_CATEGORY
     assert f"extra drawings: {len(added)} added; skipped {2 * PER_CATEGORY}" in capsys.readouterr().err
-    images = trainset.stroke_images(added, {label: i for i, label in enumerate(labels)}, trainset.Recipe(0, 0, 0, 0), np.random.default_rng(0))
+    images = trainset.stroke_images(
+        added, {label: i for i, label in enumerate(labels)}, trainset.Recipe(0, 0, 0, 0), np.random.default_rng(0)
+    )
     assert images.images.shape == (len(added), 28, 28) and (images.images.reshape(len(added), -1).max(axis=1) > 0).all()
     assert sorted(images.labels.tolist()) == sorted(labels.index(d.category) for d in added)

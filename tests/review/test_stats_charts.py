@@ -2,6 +2,7 @@
 
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 
 import pytest
 
@@ -18,6 +19,7 @@ from recognizer.charts import (
 )
 
 SVG = "{http://www.w3.org/2000/svg}"
+Chart = Callable[..., str]  # bar_chart_svg or column_chart_svg
 
 
 def parse(svg: str) -> ET.Element:
@@ -88,7 +90,7 @@ def test_column_heights_and_axis(values: list[int], heights: list[float], axis_m
 
 
 @pytest.mark.parametrize("chart", [bar_chart_svg, column_chart_svg])
-def test_data_text_is_escaped(chart) -> None:  # noqa: ANN001 - either chart function
+def test_data_text_is_escaped(chart: Chart) -> None:
     svg = chart([Bar('<script>alert("x")</script>&', 1, "<b>1</b>")], title="a<b")
     assert "<script>" not in svg and "<b>" not in svg
     root = parse(svg)
@@ -97,7 +99,7 @@ def test_data_text_is_escaped(chart) -> None:  # noqa: ANN001 - either chart fun
 
 
 @pytest.mark.parametrize("chart", [bar_chart_svg, column_chart_svg])
-def test_no_data(chart) -> None:  # noqa: ANN001 - either chart function
+def test_no_data(chart: Chart) -> None:
     root = parse(chart([], title="empty"))
     assert [text.text for text in root.iter(f"{SVG}text")] == [NO_DATA_TEXT]
     assert not bar_rects(root)

@@ -28,8 +28,13 @@ def save(label: str | None, top: str, first_label_ms: int | None = None, version
     if timeline[-1][1] != top:
         timeline.append([900, top, 0.7])
     return services.drawing_create(
-        strokes=STROKES, canvas=(300, 300), label=label, guesses=[Guess(top, 0.7), Guess("zzz", 0.1)],
-        timeline=timeline, model_version=version, source=Drawing.Source.SUBMIT,
+        strokes=STROKES,
+        canvas=(300, 300),
+        label=label,
+        guesses=[Guess(top, 0.7), Guess("zzz", 0.1)],
+        timeline=timeline,
+        model_version=version,
+        source=Drawing.Source.SUBMIT,
     )
 
 

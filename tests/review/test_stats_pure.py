@@ -82,10 +82,18 @@ def test_category_rate(drawings: int, recognized: int, rate: float) -> None:
             [("cat", "lion", 1), ("dog", "cat", 3), ("cat", "dog", 1)],
             {"cat": 4, "dog": 3},
             5,
-            [ConfusionPair("dog", "cat", 3, 1.0), ConfusionPair("cat", "dog", 1, 0.25), ConfusionPair("cat", "lion", 1, 0.25)],
+            [
+                ConfusionPair("dog", "cat", 3, 1.0),
+                ConfusionPair("cat", "dog", 1, 0.25),
+                ConfusionPair("cat", "lion", 1, 0.25),
+            ],
         ),
-        ([("cat", "dog", 5), ("cow", "dog", 4), ("eye", "dog", 3)], {"cat": 5, "cow": 4, "eye": 3}, 2,
-         [ConfusionPair("cat", "dog", 5, 1.0), ConfusionPair("cow", "dog", 4, 1.0)]),  # top N only
+        (
+            [("cat", "dog", 5), ("cow", "dog", 4), ("eye", "dog", 3)],
+            {"cat": 5, "cow": 4, "eye": 3},
+            2,
+            [ConfusionPair("cat", "dog", 5, 1.0), ConfusionPair("cow", "dog", 4, 1.0)],
+        ),  # top N only
         ([("cat", None, 4), ("cat", "", 1), ("cat", "cat", 2), ("", "dog", 7)], {"cat": 7}, 5, []),  # no mistakes
         ([("cat", "dog", 2), ("cat", "dog", 3)], {"cat": 10}, 5, [ConfusionPair("cat", "dog", 5, 0.5)]),  # summed
         ([("cat", "dog", 2)], {}, 5, [ConfusionPair("cat", "dog", 2, 1.0)]),  # unknown total: share capped at 1

@@ -45,16 +45,25 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("out", metavar="OUT.ndjson", help=f"file to write (replaced when complete), or {STDOUT} for stdout")
         parser.add_argument(
-            "--format", dest="fmt", choices=FORMATS, default=RAW,
+            "out", metavar="OUT.ndjson", help=f"file to write (replaced when complete), or {STDOUT} for stdout"
+        )
+        parser.add_argument(
+            "--format",
+            dest="fmt",
+            choices=FORMATS,
+            default=RAW,
             help="raw: strokes as saved ([xs, ys, ts], pixels, ms); simplified: Google's simplification "
             "([xs, ys], ints 0-255, ml.raster.simplify) (default: %(default)s)",
         )
-        parser.add_argument("--since", type=_since, help=f"only drawings created on or after this day ({SINCE_HINT}, site time zone)")
+        parser.add_argument(
+            "--since", type=_since, help=f"only drawings created on or after this day ({SINCE_HINT}, site time zone)"
+        )
         parser.add_argument("--label", help="only drawings whose intended label is this category")
 
-    def handle(self, *args: object, out: str, fmt: str, since: date | None, label: str | None, **options: object) -> None:
+    def handle(
+        self, *args: object, out: str, fmt: str, since: date | None, label: str | None, **options: object
+    ) -> None:
         candidates = export_selectors.export_candidates(since=since, label=label)
         with self._output(out) as write:
             exported, invalid = self._write_records(write, candidates, fmt)
@@ -74,8 +83,12 @@ class Command(BaseCommand):
         for row in export_selectors.exportable_rows(candidates=candidates):
             try:
                 record = export_record(
-                    pk=row["pk"], label=row["label"], recognized=row["recognized"], created=row["created"],
-                    strokes=row["strokes"], fmt=fmt,
+                    pk=row["pk"],
+                    label=row["label"],
+                    recognized=row["recognized"],
+                    created=row["created"],
+                    strokes=row["strokes"],
+                    fmt=fmt,
                 )
             except InvalidDrawing as error:  # saved before a limit existed, say: report it, keep going
                 invalid += 1
