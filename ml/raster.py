@@ -39,7 +39,11 @@ BYTES_PER_PIXEL = 4  # ARGB32; Google keeps the first byte of each pixel
 _NUMERIC_KINDS = "iuf"  # numpy dtype kinds accepted as coordinates (bool and str are not)
 
 
-def _stroke_array(stroke: object, number: int) -> np.ndarray:
+def numeric_stroke(stroke: object, number: int) -> np.ndarray:
+    """One stroke (number ``number`` in its drawing) as a ``(fields, n)`` numeric array as numpy read it.
+
+    Raises ``InvalidDrawing`` unless it is ``[xs, ys]`` or ``[xs, ys, ts]`` of equal-length number lists.
+    """
     if not isinstance(stroke, (list, tuple)) or len(stroke) not in STROKE_FIELDS:
         raise InvalidDrawing(f"stroke {number} must be [xs, ys] or [xs, ys, ts]")
     if not all(isinstance(values, (list, tuple, np.ndarray)) for values in stroke):
@@ -50,7 +54,12 @@ def _stroke_array(stroke: object, number: int) -> np.ndarray:
         raise InvalidDrawing(f"stroke {number} has lists of different lengths or non-numbers") from error
     if array.ndim != 2 or (array.size and array.dtype.kind not in _NUMERIC_KINDS):
         raise InvalidDrawing(f"stroke {number} must hold equal-length lists of numbers")
-    return array.astype(np.float64, copy=False)
+    return array
+
+
+def stroke_array(stroke: object, number: int) -> np.ndarray:
+    """``numeric_stroke`` as float64."""
+    return numeric_stroke(stroke, number).astype(np.float64, copy=False)
 
 
 def validate_strokes(strokes: object) -> list[np.ndarray]:
@@ -64,15 +73,15 @@ def validate_strokes(strokes: object) -> list[np.ndarray]:
         raise InvalidDrawing(f"a drawing must be a list of strokes, not {type(strokes).__name__}")
     if len(strokes) > MAX_STROKES:
         raise InvalidDrawing(f"a drawing has at most {MAX_STROKES} strokes, got {len(strokes)}")
-    arrays = [_stroke_array(stroke, number) for number, stroke in enumerate(strokes)]
+    arrays = [stroke_array(stroke, number) for number, stroke in enumerate(strokes)]
     if sum(array.shape[1] for array in arrays) > MAX_POINTS:
         raise InvalidDrawing(f"a drawing has at most {MAX_POINTS} points")
     arrays = [array for array in arrays if array.shape[1]]
     if arrays:
-        everything = np.concatenate(arrays, axis=1)
-        if not np.isfinite(everything).all():
+        # flattened per stroke: [xs, ys] and [xs, ys, ts] strokes may be mixed
+        if not np.isfinite(np.concatenate([array.ravel() for array in arrays])).all():
             raise InvalidDrawing("the drawing contains a non-finite number (NaN or infinity)")
-        if np.abs(everything[:2]).max() > MAX_ABS_COORDINATE:
+        if np.abs(np.concatenate([array[:2].ravel() for array in arrays])).max() > MAX_ABS_COORDINATE:
             raise InvalidDrawing(f"the drawing has a coordinate beyond ±{MAX_ABS_COORDINATE:g}")
     return [array[:2] for array in arrays]
 
@@ -132,24 +141,47 @@ def _rdp_keep(x: np.ndarray, y: np.ndarray, starts: np.ndarray, ends: np.ndarray
         keep[first[split]] = True
 
 
-def _simplify_arrays(strokes: list[np.ndarray]) -> list[np.ndarray]:
-    """``simplify`` on validated strokes: one ``(2, k)`` array of whole numbers 0-255 per stroke."""
-    if not strokes:
-        return []
-    points = np.concatenate(strokes, axis=1)
-    low = points.min(axis=1, keepdims=True)
-    extent = float((points.max(axis=1, keepdims=True) - low).max()) or 1.0  # all points equal: stay at 0
+def drawing_extent(low: np.ndarray, high: np.ndarray) -> float:
+    """The uniform scale's denominator: the larger side of the bounding box ``low``..``high`` (1 for a point)."""
+    return float((high - low).max()) or 1.0  # all points equal: stay at 0
+
+
+def normalized_resample(xy: np.ndarray, low: np.ndarray, extent: float) -> np.ndarray:
+    """One stroke aligned to ``low``, scaled so ``extent`` becomes 255, then resampled every pixel."""
     # `* 255 / extent` (not `* (255 / extent)`): this order matched Google's output most often
-    resampled = [_resample((xy - low) * SIMPLIFIED_MAX / extent) for xy in strokes]
-    sizes = np.array([xy.shape[1] for xy in resampled])
-    if sizes.sum() > MAX_RESAMPLED_POINTS:
+    return _resample((xy - low) * SIMPLIFIED_MAX / extent)
+
+
+def check_resampled_total(points: int) -> None:
+    """Refuse a drawing whose resampled strokes hold more than ``MAX_RESAMPLED_POINTS`` points."""
+    if points > MAX_RESAMPLED_POINTS:
         raise InvalidDrawing(f"the drawing is too long (over {MAX_RESAMPLED_POINTS} pixels of ink)")
+
+
+def rdp_rounded(resampled: list[np.ndarray]) -> list[np.ndarray]:
+    """RDP then rounding of resampled strokes, each on its own: one ``(2, k)`` whole-number array per stroke.
+
+    Stroke ends are always kept, so a stroke's result does not depend on the other strokes passed.
+    """
+    sizes = np.array([xy.shape[1] for xy in resampled])
     points = np.concatenate(resampled, axis=1)
     ends = np.cumsum(sizes)
     keep = _rdp_keep(points[0], points[1], ends - sizes, ends - 1)
     kept = np.round(points[:, keep])
     bounds = np.cumsum(np.add.reduceat(keep, ends - sizes))[:-1]
     return np.split(kept, bounds, axis=1)
+
+
+def _simplify_arrays(strokes: list[np.ndarray]) -> list[np.ndarray]:
+    """``simplify`` on validated strokes: one ``(2, k)`` array of whole numbers 0-255 per stroke."""
+    if not strokes:
+        return []
+    points = np.concatenate(strokes, axis=1)
+    low = points.min(axis=1, keepdims=True)
+    extent = drawing_extent(low, points.max(axis=1, keepdims=True))
+    resampled = [normalized_resample(xy, low, extent) for xy in strokes]
+    check_resampled_total(sum(xy.shape[1] for xy in resampled))
+    return rdp_rounded(resampled)
 
 
 def simplify(raw_strokes: object) -> list[list[list[int]]]:
@@ -161,8 +193,11 @@ def simplify(raw_strokes: object) -> list[list[list[int]]]:
     return [xy.astype(np.int64).tolist() for xy in _simplify_arrays(validate_strokes(raw_strokes))]
 
 
-class _Canvas(threading.local):
-    """One cairo surface and context per thread: cheap to reuse, never shared across threads."""
+class Canvas(threading.local):
+    """One cairo surface and context per thread: cheap to reuse, never shared across threads.
+
+    ``clear`` (or ``restore`` pixels saved by ``pixels``), ``draw`` strokes in order, then ``image``.
+    """
 
     def __init__(self) -> None:
         self.surface = cairo.ImageSurface(cairo.FORMAT_ARGB32, IMAGE_SIDE, IMAGE_SIDE)
@@ -180,32 +215,60 @@ class _Canvas(threading.local):
             IMAGE_SIDE, self.surface.get_stride()
         )
 
+    def clear(self) -> None:
+        """Black canvas, white pen."""
+        self.context.set_source_rgb(0, 0, 0)
+        self.context.paint()
+        self.context.set_source_rgb(1, 1, 1)
 
-_canvas = _Canvas()
+    def restore(self, pixels: np.ndarray) -> None:
+        """The canvas as ``pixels()`` saved it, white pen: drawing on continues exactly as it would have."""
+        self.view[...] = pixels
+        self.surface.mark_dirty()
+        self.context.set_source_rgb(1, 1, 1)
+
+    def draw(self, xy: np.ndarray, offset: np.ndarray) -> None:
+        """Stroke one simplified stroke, shifted by ``offset`` (``centring_offset``)."""
+        centered = (xy + offset).T.tolist()
+        pointer = self.pointer
+        _lib.cairo_move_to(pointer, *centered[0])
+        for point in centered:  # line_to the first point too: a dot gets its round cap
+            _lib.cairo_line_to(pointer, *point)
+        _lib.cairo_stroke(pointer)
+
+    def pixels(self) -> np.ndarray:
+        """A copy of the whole surface (for ``restore``)."""
+        self.surface.flush()
+        return self.view.copy()
+
+    def image(self) -> np.ndarray:
+        """The canvas as the model's input: uint8 ``(28, 28)``, Google keeps the first byte of each pixel."""
+        self.surface.flush()
+        return self.view[:, : IMAGE_SIDE * BYTES_PER_PIXEL : BYTES_PER_PIXEL].copy()
+
+
+_canvas = Canvas()
 _lib = cairo.cairo
+
+
+def thread_canvas() -> Canvas:
+    """This thread's canvas."""
+    return _canvas
+
+
+def centring_offset(high: np.ndarray) -> np.ndarray:
+    """Shift that centres on the drawing's largest x and y (not its bounding box centre), like Google."""
+    return (ORIGINAL_SIDE - high) / 2
 
 
 def _render(strokes: list[np.ndarray]) -> np.ndarray:
     canvas = _canvas
-    context, pointer = canvas.context, canvas.pointer
-    context.set_source_rgb(0, 0, 0)
-    context.paint()
+    canvas.clear()
     if strokes:
-        points = np.concatenate(strokes, axis=1)
-        # centre on the drawing's largest x and y (not its bounding box centre), like Google
-        offset = (ORIGINAL_SIDE - points.max(axis=1, keepdims=True)) / 2
-        centered = (points + offset).T.tolist()
-        context.set_source_rgb(1, 1, 1)
-        start = 0
+        offset = centring_offset(np.concatenate(strokes, axis=1).max(axis=1, keepdims=True))
         for xy in strokes:
-            stop = start + xy.shape[1]
-            _lib.cairo_move_to(pointer, *centered[start])
-            for point in centered[start:stop]:  # line_to the first point too: a dot gets its round cap
-                _lib.cairo_line_to(pointer, *point)
-            _lib.cairo_stroke(pointer)
-            start = stop
-        canvas.surface.flush()
-    return canvas.view[:, : IMAGE_SIDE * BYTES_PER_PIXEL : BYTES_PER_PIXEL].copy()
+            canvas.draw(xy, offset)
+    return canvas.image()
 
 
 def rasterize(simplified_strokes: object) -> np.ndarray:
