@@ -24,12 +24,28 @@ DETAIL_LINE = 3.0
 @admin.register(Drawing)
 class DrawingAdmin(admin.ModelAdmin):
     list_display = [
-        "id", "thumbnail", "label", "top_guess", "recognized", "first_correct_ms", "stroke_count", "model_version",
-        "source", "excluded", "public", "created",
+        "id",
+        "thumbnail",
+        "label",
+        "top_guess",
+        "recognized",
+        "first_correct_ms",
+        "stroke_count",
+        "model_version",
+        "source",
+        "excluded",
+        "public",
+        "created",
     ]
     list_display_links = ["id", "thumbnail"]
     list_filter = [
-        "label", "recognized", "model_version", PlayModeFilter, "source", "excluded", "public",
+        "label",
+        "recognized",
+        "model_version",
+        PlayModeFilter,
+        "source",
+        "excluded",
+        "public",
         ("created", admin.DateFieldListFilter),
     ]
     actions = [relabel, exclude_from_training, include_in_training, "delete_selected"]
@@ -37,8 +53,21 @@ class DrawingAdmin(admin.ModelAdmin):
     date_hierarchy = "created"
     list_per_page = 50
     fields = [
-        "picture", "label", "recognized", "first_correct_ms", "guesses_table", "model_version", "source",
-        "excluded", "public", "created", "canvas_width", "canvas_height", "stroke_count", "point_count", "strokes",
+        "picture",
+        "label",
+        "recognized",
+        "first_correct_ms",
+        "guesses_table",
+        "model_version",
+        "source",
+        "excluded",
+        "public",
+        "created",
+        "canvas_width",
+        "canvas_height",
+        "stroke_count",
+        "point_count",
+        "strokes",
     ]
     readonly_fields = fields
 
@@ -54,13 +83,20 @@ class DrawingAdmin(admin.ModelAdmin):
         return request.user.has_perm(f"{opts.app_label}.change_{opts.model_name}")
 
     def render_change_form(
-        self, request: HttpRequest, context: dict[str, Any], add: bool = False, change: bool = False,
-        form_url: str = "", obj: Drawing | None = None,
+        self,
+        request: HttpRequest,
+        context: dict[str, Any],
+        add: bool = False,
+        change: bool = False,
+        form_url: str = "",
+        obj: Drawing | None = None,
     ) -> HttpResponse:
         """Adds the replay's data (rendered with json_script) and the timeline rows beside it."""
         if obj is not None:
             context["replay"] = replay_payload(
-                drawing_id=obj.pk, strokes=obj.strokes, timeline=obj.timeline,
+                drawing_id=obj.pk,
+                strokes=obj.strokes,
+                timeline=obj.timeline,
                 canvas=canvas_size(obj.canvas_width, obj.canvas_height),
             )
             context["timeline_rows"] = timeline_rows(obj.timeline)

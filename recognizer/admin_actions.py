@@ -72,8 +72,14 @@ def relabel(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QueryS
     return TemplateResponse(request, RELABEL_TEMPLATE, context)
 
 
-def _set_excluded(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Drawing], excluded: bool) -> None:
-    message = "Marked “exclude from training” (bulk action)." if excluded else "Unmarked “exclude from training” (bulk action)."
+def _set_excluded(
+    modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Drawing], excluded: bool
+) -> None:
+    message = (
+        "Marked “exclude from training” (bulk action)."
+        if excluded
+        else "Unmarked “exclude from training” (bulk action)."
+    )
     selected, changed = 0, 0
     with transaction.atomic():
         for drawing in queryset.only(*EXCLUDE_LOAD_FIELDS):

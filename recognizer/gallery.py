@@ -36,7 +36,9 @@ def index(request: HttpRequest) -> HttpResponse:
         "groups": group_by((_card(drawing) for drawing in drawings), key=lambda card: card["label"]),
         "replays": [
             replay_payload(
-                drawing_id=drawing.pk, strokes=drawing.strokes, timeline=drawing.timeline,
+                drawing_id=drawing.pk,
+                strokes=drawing.strokes,
+                timeline=drawing.timeline,
                 canvas=canvas_size(drawing.canvas_width, drawing.canvas_height),
             )
             for drawing in drawings

@@ -22,7 +22,10 @@ class TimelineRow(NamedTuple):
 
 
 def replay_payload(
-    *, drawing_id: int, strokes: Sequence[Sequence[Sequence[float]]], timeline: Sequence[Sequence[Any]],
+    *,
+    drawing_id: int,
+    strokes: Sequence[Sequence[Sequence[float]]],
+    timeline: Sequence[Sequence[Any]],
     canvas: tuple[int, int] | None,
 ) -> dict[str, Any]:
     """``{"id", "strokes", "timeline", "canvas"}`` for replay.js: raw strokes, ``[t_ms, label, score]`` entries,

@@ -166,7 +166,7 @@ export class ReplayPlayer {
 
   play() {
     this.clock.play(performance.now());
-    this.schedule();
+    this.update();
   }
 
   pause() {
@@ -181,12 +181,18 @@ export class ReplayPlayer {
 
   restart() {
     this.clock.restart(performance.now());
-    this.schedule();
+    this.update();
   }
 
   setSpeed(speed) {
     this.clock.setSpeed(speed, performance.now());
-    this.schedule();
+    this.update();
+  }
+
+  /** Shows a control's effect at once (the page's state follows the click), then animates from the next frame. */
+  update() {
+    this.render();
+    if (this.clock.playing) this.schedule();
   }
 
   /** Sharp at any devicePixelRatio: the bitmap follows the canvas's CSS size. */

@@ -28,10 +28,17 @@ def make_drawing(db) -> Callable[..., Drawing]:
     """``make_drawing(label="cat", top="cat", public=True, ...)``: a saved drawing; ``top`` is its final top-1
     guess (so ``recognized`` is label == top), other keyword arguments are set on the row afterwards."""
 
-    def make(label: str | None = "cat", top: str = "cat", source: str = Drawing.Source.SUBMIT, **fields: Any) -> Drawing:
+    def make(
+        label: str | None = "cat", top: str = "cat", source: str = Drawing.Source.SUBMIT, **fields: Any
+    ) -> Drawing:
         drawing = services.drawing_create(
-            strokes=STROKES, canvas=(400, 300), label=label, guesses=[Guess(top, 0.8), Guess("dog", 0.1)],
-            timeline=TIMELINE, model_version=fields.pop("model_version", "v-test"), source=source,
+            strokes=STROKES,
+            canvas=(400, 300),
+            label=label,
+            guesses=[Guess(top, 0.8), Guess("dog", 0.1)],
+            timeline=TIMELINE,
+            model_version=fields.pop("model_version", "v-test"),
+            source=source,
         )
         if fields:
             for name, value in fields.items():

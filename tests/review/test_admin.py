@@ -4,7 +4,7 @@ and the replay panel on the drawing page."""
 import json
 import re
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
@@ -17,7 +17,7 @@ from recognizer.models import Drawing
 pytestmark = pytest.mark.django_db
 
 CHANGELIST = "/admin/recognizer/drawing/"
-OLD_DAY = datetime(2024, 3, 5, 12, 0, tzinfo=timezone.utc)
+OLD_DAY = datetime(2024, 3, 5, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -67,7 +67,10 @@ def listed(client: Client, query: str = "") -> set[int]:
         ("?public__exact=1", {"hit"}),
         ("?created__year=2024&created__month=3", {"unlabelled"}),  # date hierarchy
         # the date filter's own links carry aware datetimes ("2024-03-05 00:00:00+00:00")
-        ("?created__gte=2024-03-05+00%3A00%3A00%2B00%3A00&created__lt=2024-03-06+00%3A00%3A00%2B00%3A00", {"unlabelled"}),
+        (
+            "?created__gte=2024-03-05+00%3A00%3A00%2B00%3A00&created__lt=2024-03-06+00%3A00%3A00%2B00%3A00",
+            {"unlabelled"},
+        ),
     ],
 )
 def test_filters(staff: Client, sample: dict[str, Drawing], query: str, names: set[str]) -> None:
@@ -120,7 +123,9 @@ def test_relabel_asks_the_new_label_first(staff: Client, sample: dict[str, Drawi
     assert change_messages(sample["hit"]) == []
 
 
-def test_relabel_refuses_a_label_the_model_does_not_know(staff: Client, sample: dict[str, Drawing], fake_classifier) -> None:
+def test_relabel_refuses_a_label_the_model_does_not_know(
+    staff: Client, sample: dict[str, Drawing], fake_classifier
+) -> None:
     response = post_action(staff, "relabel", [sample["hit"]], apply="1", label="unicorn")
     assert response.status_code == 200
     assert "“unicorn” is not one of the model&#x27;s categories" in response.content.decode()
@@ -143,9 +148,14 @@ def test_relabel_recomputes_outcome_and_logs(staff: Client, make_drawing, fake_c
 
 
 def test_relabel_across_a_filtered_selection(staff: Client, sample: dict[str, Drawing], fake_classifier) -> None:
-    """"Select all" on a filtered list relabels every drawing the filter matches, not only the page's."""
-    data = {"action": "relabel", ACTION_CHECKBOX_NAME: [str(sample["miss"].pk)], "select_across": "1",
-            "apply": "1", "label": "dense"}
+    """Select all on a filtered list relabels every drawing the filter matches, not only the page's."""
+    data = {
+        "action": "relabel",
+        ACTION_CHECKBOX_NAME: [str(sample["miss"].pk)],
+        "select_across": "1",
+        "apply": "1",
+        "label": "dense",
+    }
     staff.post(CHANGELIST + "?mode=single", data)
     labels = {name: Drawing.objects.get(pk=drawing.pk).label for name, drawing in sample.items()}
     assert labels == {"hit": "dense", "miss": "dense", "unlabelled": "dense", "game": "owl"}

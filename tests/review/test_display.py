@@ -3,7 +3,13 @@
 import pytest
 
 from recognizer.review_display import (
-    TimelineRow, canvas_size, group_by, percent, replay_payload, seconds, timeline_rows,
+    TimelineRow,
+    canvas_size,
+    group_by,
+    percent,
+    replay_payload,
+    seconds,
+    timeline_rows,
 )
 
 
@@ -39,14 +45,15 @@ def test_canvas_size(width: int | None, height: int | None, size: tuple[int, int
     assert canvas_size(width, height) == size
 
 
-@pytest.mark.parametrize(
-    ("canvas", "expected_canvas"), [((400, 300), [400, 300]), (None, None)]
-)
+@pytest.mark.parametrize(("canvas", "expected_canvas"), [((400, 300), [400, 300]), (None, None)])
 def test_replay_payload(canvas: tuple[int, int] | None, expected_canvas: list[int] | None) -> None:
     strokes = [((0, 5), (1, 6), (0, 20))]  # tuples in, JSON-ready lists out
     payload = replay_payload(drawing_id=7, strokes=strokes, timeline=[(20, "cat", 0.9)], canvas=canvas)
     assert payload == {
-        "id": 7, "strokes": [[[0, 5], [1, 6], [0, 20]]], "timeline": [[20, "cat", 0.9]], "canvas": expected_canvas,
+        "id": 7,
+        "strokes": [[[0, 5], [1, 6], [0, 20]]],
+        "timeline": [[20, "cat", 0.9]],
+        "canvas": expected_canvas,
     }
 
 
@@ -55,7 +62,10 @@ def test_replay_payload(canvas: tuple[int, int] | None, expected_canvas: list[in
     [
         ([], []),
         (["cat1"], [("cat", ["cat1"])]),
-        (["cat1", "dog1", "cat2", "owl1", "dog2"], [("cat", ["cat1", "cat2"]), ("dog", ["dog1", "dog2"]), ("owl", ["owl1"])]),
+        (
+            ["cat1", "dog1", "cat2", "owl1", "dog2"],
+            [("cat", ["cat1", "cat2"]), ("dog", ["dog1", "dog2"]), ("owl", ["owl1"])],
+        ),
     ],
 )
 def test_group_by_keeps_first_appearance_order(items: list[str], groups: list) -> None:

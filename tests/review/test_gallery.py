@@ -3,7 +3,7 @@
 import json
 import re
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.test import Client
@@ -13,7 +13,7 @@ from recognizer.models import Drawing
 pytestmark = pytest.mark.django_db
 
 GALLERY = "/gallery/"
-START = datetime(2025, 1, 1, tzinfo=timezone.utc)
+START = datetime(2025, 1, 1, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -30,8 +30,11 @@ def shared(make_drawing: Callable[..., Drawing], fake_classifier) -> Callable[..
 def shown(response) -> list[int]:
     """Drawing ids of the cards, in page order (the JSON for replay.js must hold exactly those drawings)."""
     cards = [int(pk) for pk in re.findall(r'<li class="gallery-card" data-drawing="(\d+)"', response.content.decode())]
-    data = json.loads(re.search(r'<script id="gallery-data" type="application/json">(.*?)</script>',
-                                response.content.decode()).group(1))
+    data = json.loads(
+        re.search(r'<script id="gallery-data" type="application/json">(.*?)</script>', response.content.decode()).group(
+            1
+        )
+    )
     assert sorted(item["id"] for item in data) == sorted(cards)
     return cards
 
@@ -58,7 +61,9 @@ def test_recent_overview_groups_newest_first(client: Client, shared) -> None:
 
 
 @pytest.mark.parametrize(("limit", "expected"), [(1, ["s3"]), (2, ["s3", "s2"]), (10, ["s3", "s2", "s1"])])
-def test_per_category_newest_first_up_to_the_setting(client: Client, shared, settings, limit: int, expected: list[str]) -> None:
+def test_per_category_newest_first_up_to_the_setting(
+    client: Client, shared, settings, limit: int, expected: list[str]
+) -> None:
     settings.RECOGNIZER_GALLERY_PER_CATEGORY = limit
     made = {"s1": shared("sparse", 1), "d1": shared("dense", 2), "s2": shared("sparse", 3), "s3": shared("sparse", 4)}
     response = client.get(GALLERY, {"category": "sparse"})
