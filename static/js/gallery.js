@@ -11,14 +11,14 @@ for (const card of document.querySelectorAll(".gallery-card")) {
   const drawing = drawings.get(card.dataset.drawing);
   if (!drawing) continue;
   const guess = card.querySelector('[data-role="guess"]');
+  const label = guess.textContent; // shown when the finished drawing has no timeline
   const player = new ReplayPlayer(card.querySelector("canvas"), drawing, {
     fit: "bounds",
     onFrame: ({ entry, playing, ended }) => {
       card.dataset.state = playing ? "playing" : ended ? "ended" : "paused";
-      if (card.dataset.entry !== String(entry)) {
-        card.dataset.entry = String(entry);
-        guess.textContent = entry >= 0 ? drawing.timeline[entry][1] : WAITING;
-      }
+      card.dataset.entry = String(entry);
+      const caption = entry >= 0 ? drawing.timeline[entry][1] : ended ? label : WAITING;
+      if (guess.textContent !== caption) guess.textContent = caption;
     },
   });
   card.querySelector(".gallery-replay").addEventListener("click", () => player.toggle());

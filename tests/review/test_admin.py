@@ -170,9 +170,7 @@ def test_delete_action_is_available_to_staff(staff: Client, sample: dict[str, Dr
 def test_view_only_staff_get_no_actions(viewer: Client, sample: dict[str, Drawing]) -> None:
     response = viewer.get(CHANGELIST)
     assert response.status_code == 200
-    assert response.context["action_form"] is None or not [
-        name for name, _ in response.context["action_form"].fields["action"].choices if name
-    ]
+    assert response.context["action_form"] is None  # no action it may run
     post_action(viewer, "exclude_from_training", [sample["hit"]])
     sample["hit"].refresh_from_db()
     assert sample["hit"].excluded is False
