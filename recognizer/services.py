@@ -23,7 +23,10 @@ def drawing_create(
     model_version: str,
     source: str,
 ) -> Drawing:
-    """Save a finished drawing as a new row; counts, ``recognized`` and time to the first correct guess are derived here."""
+    """Save a finished drawing as a new row (game rounds; /ws/draw/ saves through ``drawing_save``).
+
+    Counts, ``recognized`` and time to the first correct guess are derived here.
+    """
     return Drawing.objects.create(
         **_drawing_fields(
             strokes=strokes, canvas=canvas, label=label, guesses=guesses, timeline=timeline,

@@ -87,7 +87,8 @@ export class Drawing {
 
   /** A copy of the strokes, for a submission kept until the server confirms it. */
   snapshot() {
-    return { strokes: this.strokes.map((stroke) => stroke.map((point) => [...point])), space: this.space, key: this.key };
+    const strokes = this.strokes.map((stroke) => stroke.map((point) => [...point]));
+    return { strokes, space: this.space, key: this.key };
   }
 }
 

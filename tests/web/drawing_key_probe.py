@@ -41,7 +41,9 @@ def main() -> None:
         key = uuid.uuid4().hex
         barrier, ids, errors = threading.Barrier(THREADS), [None] * THREADS, []
 
-        def run(index: int, key: str = key, barrier: threading.Barrier = barrier, ids: list = ids, errors: list = errors) -> None:
+        def run(
+            index: int, key: str = key, barrier: threading.Barrier = barrier, ids: list = ids, errors: list = errors
+        ) -> None:
             try:
                 barrier.wait()
                 ids[index] = save(key, index)

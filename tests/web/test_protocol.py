@@ -46,14 +46,14 @@ SHORTEST_KEY, LONGEST_KEY = "a" * KEY_MIN_CHARS, "Z_-9" * (KEY_MAX_CHARS // 4)
         ({"type": "submit", "seq": 6, "label": "cat", "canvas": [10, 20]}, Submit(seq=6, label="cat", canvas=(10, 20))),
         ({"type": "submit", "seq": 7, "label": None, "extra": "ignored"}, Submit(seq=7, label=None, canvas=None)),
         # drawing key and gallery opt-in
-        ({"type": "points", "seq": 8, "stroke": 0, "points": [[1, 2, 0]], "key": KEY}, Points(8, 0, [[1, 2, 0]], key=KEY)),
+        ({"type": "points", "seq": 8, "stroke": 0, "points": [[1, 2, 0]], "key": KEY}, Points(8, 0, [[1, 2, 0]], KEY)),
         ({"type": "points", "seq": 8, "stroke": 0, "points": [[1, 2, 0]], "key": None}, Points(8, 0, [[1, 2, 0]])),
         ({"type": "submit", "seq": 9, "key": UUID_KEY}, Submit(9, None, None, key=UUID_KEY, public=False)),
         ({"type": "submit", "seq": 9, "key": SHORTEST_KEY}, Submit(9, None, None, key=SHORTEST_KEY)),
         ({"type": "submit", "seq": 9, "key": LONGEST_KEY}, Submit(9, None, None, key=LONGEST_KEY)),
         ({"type": "submit", "seq": 9, "public": True}, Submit(9, None, None, key=None, public=True)),
         ({"type": "submit", "seq": 9, "public": False, "key": KEY}, Submit(9, None, None, key=KEY, public=False)),
-        ({"type": "hello", "seq": 9, "key": KEY, "public": True}, Hello(seq=9, canvas=None, prompt=None)),  # ignored here
+        ({"type": "hello", "seq": 9, "key": KEY, "public": True}, Hello(seq=9, canvas=None, prompt=None)),  # ignored
     ],
 )
 def test_valid_messages(obj: dict, expected: object) -> None:
