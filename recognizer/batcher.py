@@ -1,8 +1,13 @@
 """Micro-batching of inference across connections, off the event loop.
 
-Connections call ``await batcher.infer(key, snapshot)``. A worker task waits for the first request,
-gives others up to ``max_wait_s`` to join (or until ``max_batch`` are queued), takes the snapshots
-and runs ONE ``run_batch`` call for them in a thread pool, so CPU work never blocks the event loop.
+Connections call ``await batcher.infer(key, snapshot)``. A worker task takes the queued requests,
+takes their snapshots and runs ONE ``run_batch`` call for them in a thread pool, so CPU work never
+blocks the event loop.
+
+Adaptive wait: a request that is alone runs at once. Only while requests arrive close together (their
+mean gap, weighted towards the latest, is under ``max_wait_s``) does the worker give others up to
+``max_wait_s`` to join (or until ``max_batch`` are queued); and while every inference slot is busy,
+requests queue and form the next batch anyway. One drawer pays no batching delay; many share batches.
 
 Coalescing: a connection (``key``) has at most one queued request. A newer request replaces it and
 the replaced caller gets ``None`` ("superseded"); the snapshot is taken only when the batch forms,
@@ -11,6 +16,7 @@ so only the newest state of each connection is ever computed.
 
 import asyncio
 import logging
+import math
 import threading
 import weakref
 from collections.abc import Callable, Hashable
@@ -27,8 +33,26 @@ from recognizer.session import DrawingSnapshot
 
 logger = logging.getLogger(__name__)
 MS_PER_S = 1000.0
+# Weight of the newest gap in the mean gap between requests: a few close arrivals make the worker wait
+# for company, and one long pause (a drawer alone again) is enough to stop it.
+ARRIVAL_GAP_WEIGHT = 0.25
 
 Job = TypeVar("Job")
+
+
+def mean_gap(previous_s: float, gap_s: float, *, weight: float = ARRIVAL_GAP_WEIGHT) -> float:
+    """The mean gap between requests after one more ``gap_s`` (exponentially weighted).
+
+    ``inf`` stands for "no gap seen yet": the first real gap replaces it.
+    """
+    if math.isinf(previous_s):
+        return gap_s
+    return previous_s * (1 - weight) + gap_s * weight
+
+
+def worth_waiting(mean_gap_s: float, max_wait_s: float) -> bool:
+    """Whether another request is expected within the batching window: the mean gap is shorter than it."""
+    return mean_gap_s < max_wait_s
 
 
 @dataclass
@@ -61,6 +85,8 @@ class MicroBatcher(Generic[Job]):
         self._slots = asyncio.Semaphore(concurrency)
         self._worker: asyncio.Task | None = None
         self._running: set[asyncio.Task] = set()  # strong references: the loop keeps only weak ones
+        self._last_arrival_s = -math.inf  # loop time of the latest request
+        self._mean_gap_s = math.inf  # between requests, see mean_gap
         self.batches_run = 0  # for tests and logs: how many run_batch calls were made
         self.jobs_run = 0
 
@@ -74,6 +100,9 @@ class MicroBatcher(Generic[Job]):
         if previous is None and len(self._pending) >= self._max_pending:
             raise ProtocolError("the server is busy; try again shortly", code=ErrorCode.SERVER_BUSY)
         request = _Request(snapshot=snapshot, future=loop.create_future())
+        now = loop.time()
+        self._mean_gap_s = mean_gap(self._mean_gap_s, now - self._last_arrival_s)
+        self._last_arrival_s = now
         if previous is not None and not previous.future.done():
             previous.future.set_result(None)
         self._pending[key] = request  # a replaced key keeps its place in the queue
@@ -90,7 +119,7 @@ class MicroBatcher(Generic[Job]):
     async def _work(self) -> None:
         while True:
             await self._has_work.wait()
-            if len(self._pending) < self._max_batch:
+            if len(self._pending) < self._max_batch and worth_waiting(self._mean_gap_s, self._max_wait_s):
                 try:
                     await asyncio.wait_for(self._full.wait(), self._max_wait_s)
                 except TimeoutError:
@@ -162,6 +191,7 @@ def _recognize_snapshots(snapshots: list[DrawingSnapshot]) -> list[Outcome]:
         [snapshot.strokes for snapshot in snapshots],
         classifier=served.get_classifier(),
         k=settings.RECOGNIZER_TOP_K,
+        renderers=[snapshot.raster.render if snapshot.raster else None for snapshot in snapshots],
     )
 
 
@@ -185,4 +215,3 @@ def get_batcher() -> MicroBatcher[DrawingSnapshot]:
 async def get_classifier_async() -> "served.Classifier":
     """The served classifier without blocking the loop on its first (loading) call."""
     return await asyncio.get_running_loop().run_in_executor(_shared_executor(), served.get_classifier)
-

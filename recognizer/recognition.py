@@ -1,10 +1,11 @@
 """Strokes to top-K guesses for a batch of drawings (pure, no Django): the path `ml.evaluate` uses too.
 
-``render_raw`` (Google's simplification + numpy_bitmap rendering) per drawing, then ONE
-``Classifier.predict`` for the whole batch, then ``top_k`` per row.
+``render_raw`` (Google's simplification + numpy_bitmap rendering) per drawing, or a renderer that
+gives the same image (a session's ``ml.incremental.LiveRaster``), then ONE ``Classifier.predict`` for
+the whole batch, then ``top_k`` per row.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
 import numpy as np
@@ -15,6 +16,7 @@ from ml.raster import render_raw
 from recognizer.timeline import Guess
 
 Outcome = list[Guess] | DrawsiteError
+Renderer = Callable[[list], np.ndarray]  # raw strokes -> the model's input image, as render_raw makes it
 
 
 class ClassifierLike(Protocol):
@@ -24,10 +26,17 @@ class ClassifierLike(Protocol):
     def predict(self, images: np.ndarray) -> np.ndarray: ...
 
 
-def recognize_batch(drawings: Sequence[list], *, classifier: ClassifierLike, k: int) -> list[Outcome]:
+def recognize_batch(
+    drawings: Sequence[list],
+    *,
+    classifier: ClassifierLike,
+    k: int,
+    renderers: Sequence[Renderer | None] | None = None,
+) -> list[Outcome]:
     """One outcome per drawing: its top-``k`` guesses, ``[]`` if empty, or the error rendering it raised.
 
-    Safe to run in several threads at once (``Classifier.predict`` keeps one interpreter per thread).
+    ``renderers[i]`` renders drawing ``i`` (None or absent: ``render_raw``). Safe to run in several
+    threads at once (``Classifier.predict`` keeps one interpreter per thread).
     """
     outcomes: list[Outcome] = [[] for _ in drawings]
     images: list[np.ndarray] = []
@@ -35,8 +44,9 @@ def recognize_batch(drawings: Sequence[list], *, classifier: ClassifierLike, k: 
     for index, strokes in enumerate(drawings):
         if not strokes:
             continue
+        render = (renderers[index] if renderers is not None else None) or render_raw
         try:
-            images.append(render_raw(strokes))
+            images.append(render(strokes))
         except DrawsiteError as error:
             outcomes[index] = error
             continue

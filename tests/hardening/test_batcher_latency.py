@@ -2,14 +2,12 @@
 
 One drawer must not pay the batching wait: with an idle inference thread, waiting ``max_wait_s`` for
 other connections to join only adds latency (the target is p50 <= 2 ms per guess with the default
-4 ms wait). Batches should form while the thread pool is busy, not while it idles.
+4 ms wait). Batches form while requests arrive close together or the thread pool is busy.
 """
 
 import asyncio
 import time
 from concurrent.futures import ThreadPoolExecutor
-
-import pytest
 
 from recognizer.batcher import MicroBatcher
 
@@ -17,12 +15,6 @@ LONG_WAIT_S = 0.2  # a batching window long enough that paying it is unmistakabl
 LONE_REQUEST_BUDGET_S = 0.05
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="design gap, not a crash: a lone request waits RECOGNIZER_BATCH_WAIT_MS (4 ms) for company, so one "
-    "drawer cannot reach p50 <= 2 ms; waiting only when requests arrive close together fixes it but changes "
-    "tests/web/test_batcher.py and test_connections_share_batches (see docs/benchmarks.md)",
-)
 async def test_a_lone_request_with_an_idle_pool_does_not_wait_for_a_batch() -> None:
     with ThreadPoolExecutor(max_workers=1) as executor:
         batcher = MicroBatcher(

@@ -1,12 +1,13 @@
 """The asyncio micro-batcher (recognizer.batcher.MicroBatcher) with a recording run_batch."""
 
 import asyncio
+import math
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from recognizer.batcher import MicroBatcher
+from recognizer.batcher import ARRIVAL_GAP_WEIGHT, MicroBatcher, mean_gap, worth_waiting
 from recognizer.protocol import ErrorCode, ProtocolError
 
 
@@ -52,14 +53,17 @@ async def test_requests_from_many_keys_share_batches(executor: ThreadPoolExecuto
     assert (batcher.batches_run, batcher.jobs_run) == (3, 10)
 
 
-async def test_a_lone_request_waits_at_most_max_wait(executor: ThreadPoolExecutor) -> None:
+async def test_a_request_waits_at_most_max_wait(executor: ThreadPoolExecutor) -> None:
     batcher = make(Recorder(), executor, max_wait_s=0.005)
     assert await asyncio.wait_for(batcher.infer("a", lambda: 1), timeout=1.0) == (1, 2)
 
 
 async def test_newer_request_of_a_key_supersedes_the_queued_one(executor: ThreadPoolExecutor) -> None:
-    recorder = Recorder()
-    batcher = make(recorder, executor)
+    """While the pool is busy a connection's requests queue; each newer one replaces the queued one."""
+    recorder = Recorder(delay_s=0.05)
+    batcher = make(recorder, executor)  # one inference slot
+    busy = asyncio.ensure_future(batcher.infer("other", lambda: 0))
+    await asyncio.sleep(0.01)  # "other" is running: what follows has to queue
     state = {"value": 1}
     snapshots = []
 
@@ -71,13 +75,56 @@ async def test_newer_request_of_a_key_supersedes_the_queued_one(executor: Thread
     await asyncio.sleep(0)
     state["value"] = 2
     second = asyncio.ensure_future(batcher.infer("conn", snapshot))
+    await asyncio.sleep(0)
     state["value"] = 3
     third = asyncio.ensure_future(batcher.infer("conn", snapshot))
     assert await first is None
     assert await second is None
     assert await third == (3, 6)
+    assert await busy == (0, 0)
     assert snapshots == [3]  # only the newest state was taken and computed
-    assert recorder.batches == [[3]]
+    assert recorder.batches == [[0], [3]]
+
+
+async def test_requests_arriving_close_together_share_a_batch(executor: ThreadPoolExecutor) -> None:
+    """With an idle pool, a request waits for company only when others are arriving close together."""
+    recorder = Recorder()
+    batcher = make(recorder, executor, max_wait_s=0.1)
+    assert await batcher.infer("first", lambda: 1) == (1, 2)  # alone: ran at once, in a batch of its own
+    queued = []
+    for key in (2, 3, 4):
+        queued.append(asyncio.ensure_future(batcher.infer(key, lambda key=key: key)))
+        await asyncio.sleep(0.005)
+    assert await asyncio.gather(*queued) == [(2, 4), (3, 6), (4, 8)]
+    assert recorder.batches == [[1], [2, 3, 4]]
+
+
+@pytest.mark.parametrize(
+    ("previous_s", "gap_s", "expected_s"),
+    [
+        pytest.param(math.inf, math.inf, math.inf, id="first request: no gap yet"),
+        pytest.param(math.inf, 0.5, 0.5, id="first gap replaces 'none yet'"),
+        pytest.param(0.002, 0.002, 0.002, id="steady arrivals"),
+        pytest.param(0.002, 0.4, 0.002 * (1 - ARRIVAL_GAP_WEIGHT) + 0.4 * ARRIVAL_GAP_WEIGHT, id="a long pause"),
+        pytest.param(0.1, 0.0, 0.1 * (1 - ARRIVAL_GAP_WEIGHT), id="a burst"),
+    ],
+)
+def test_mean_gap(previous_s: float, gap_s: float, expected_s: float) -> None:
+    assert mean_gap(previous_s, gap_s) == pytest.approx(expected_s)
+
+
+@pytest.mark.parametrize(
+    ("mean_gap_s", "max_wait_s", "expected"),
+    [
+        pytest.param(math.inf, 0.004, False, id="a lone request runs at once"),
+        pytest.param(0.0167, 0.004, False, id="one drawer at 60 Hz does not wait"),
+        pytest.param(0.0005, 0.004, True, id="many drawers wait for company"),
+        pytest.param(0.004, 0.004, False, id="one request per window expected: not worth it"),
+        pytest.param(0.0, 0.0, False, id="waiting disabled"),
+    ],
+)
+def test_worth_waiting(mean_gap_s: float, max_wait_s: float, expected: bool) -> None:
+    assert worth_waiting(mean_gap_s, max_wait_s) is expected
 
 
 async def test_a_key_in_flight_can_queue_its_next_state(executor: ThreadPoolExecutor) -> None:

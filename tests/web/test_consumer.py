@@ -241,7 +241,8 @@ async def test_connections_share_batches(draw_socket, settings, fake_classifier:
         for socket in sockets:
             await socket.__aexit__(None, None, None)
     assert len({json.dumps(r["guesses"]) for r in replies}) == 1
-    assert fake_classifier.batch_sizes[0] == connections
+    # the first request, alone so far, runs at once; the others arrive close together and share a batch
+    assert fake_classifier.batch_sizes[:2] == [1, connections - 1]
 
 
 async def test_foreign_origin_is_refused() -> None:

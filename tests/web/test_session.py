@@ -1,7 +1,15 @@
 """Pure tables: per-connection drawing state (recognizer.session)."""
 
+import dataclasses
+import json
+from pathlib import Path
+
+import numpy as np
 import pytest
 
+from ml.live import FRAME_MS
+from ml.raster import render_raw
+from recognizer.loadtest import chunk_by_time
 from recognizer.protocol import Clear, ErrorCode, Hello, Points, ProtocolError, Submit, Undo
 from recognizer.session import DrawingSession
 from recognizer.timeline import Guess
@@ -122,3 +130,54 @@ def test_snapshot_is_a_copy() -> None:
     session.apply(pts(1, 0, (4, 5, 6)))
     assert snapshot.strokes == [[[1], [2], [3]]]
     assert snapshot.seq == 0
+
+
+# room for real drawings
+LARGE = dataclasses.replace(
+    SMALL, max_points_per_message=1_000, max_strokes=250, max_points=20_000, max_coord=10_000.0, max_time_ms=3.6e6
+)
+SESSION_PARITY_DRAWINGS = 12
+
+
+def _assert_snapshot_renders_like_render_raw(session: DrawingSession) -> None:
+    snapshot = session.snapshot()
+    assert snapshot.raster is session.raster  # one renderer per connection, handed to the inference thread
+    np.testing.assert_array_equal(snapshot.raster.render(snapshot.strokes), render_raw(snapshot.strokes))
+
+
+@pytest.mark.parametrize(
+    "messages",
+    [
+        pytest.param([pts(0, 0, (1, 2, 0), (30, 4, 10)), pts(1, 0, (60, 40, 20)), pts(2, 0, (61, 41, 30))], id="grows"),
+        pytest.param(
+            [pts(0, 0, (1, 2, 0), (30, 4, 10)), pts(1, 1, (5, 5, 20)), Undo(seq=2), pts(3, 1, (9, 9, 30))],
+            id="undo, then a new stroke in its place",
+        ),
+        pytest.param([pts(0, 0, (1, 2, 0)), pts(1, 1, (50, 50, 5)), Clear(seq=2), pts(3, 0, (4, 4, 9))], id="clear"),
+        pytest.param(
+            [pts(0, 0, (10, 10, 0)), pts(1, 0, (-80, 90, 9)), pts(2, 1, (0.5, 0.25, 12))], id="the frame grows; floats"
+        ),
+    ],
+)
+def test_every_snapshot_renders_like_render_raw(messages: list) -> None:
+    session = DrawingSession(LARGE)
+    for message in messages:
+        session.apply(message)
+        _assert_snapshot_renders_like_render_raw(session)
+
+
+def test_real_drawings_through_a_session(quickdraw_data: Path) -> None:
+    """Real drawings sent frame by frame, undone once and finished, one connection: every state as render_raw."""
+    session, seq = DrawingSession(LARGE), 0
+    paths = sorted((quickdraw_data / "raw").glob("*.ndjson"))
+    for path in paths[:: len(paths) // SESSION_PARITY_DRAWINGS][:SESSION_PARITY_DRAWINGS]:
+        drawing = json.loads(path.read_text().splitlines()[0])["drawing"]
+        start = min(t for stroke in drawing for t in stroke[2])
+        for chunk in chunk_by_time(drawing, FRAME_MS):
+            session.apply(Points(seq=seq, stroke=chunk.stroke, points=[[x, y, t - start] for x, y, t in chunk.points]))
+            seq += 1
+            _assert_snapshot_renders_like_render_raw(session)
+        session.apply(Undo(seq=seq))
+        seq += 1
+        _assert_snapshot_renders_like_render_raw(session)
+        session.finish(label=None, guesses=[])
