@@ -11,7 +11,9 @@ requests queue and form the next batch anyway. One drawer pays no batching delay
 
 Coalescing: a connection (``key``) has at most one queued request. A newer request replaces it and
 the replaced caller gets ``None`` ("superseded"); the snapshot is taken only when the batch forms,
-so only the newest state of each connection is ever computed.
+so only the newest state of each connection is ever computed. A key whose batch is still running
+stays queued until that batch ends: no connection is computed twice at once, and under load its
+newer states keep replacing each other meanwhile.
 """
 
 import asyncio
@@ -57,6 +59,7 @@ def worth_waiting(mean_gap_s: float, max_wait_s: float) -> bool:
 
 @dataclass
 class _Request(Generic[Job]):
+    key: Hashable
     snapshot: Callable[[], Job]
     future: asyncio.Future
 
@@ -80,6 +83,7 @@ class MicroBatcher(Generic[Job]):
         self._max_wait_s = max_wait_s
         self._max_pending = max_pending
         self._pending: dict[Hashable, _Request[Job]] = {}  # insertion order = queue order
+        self._in_flight: set[Hashable] = set()  # keys of the batches running now
         self._has_work = asyncio.Event()
         self._full = asyncio.Event()
         self._slots = asyncio.Semaphore(concurrency)
@@ -99,7 +103,7 @@ class MicroBatcher(Generic[Job]):
         previous = self._pending.get(key)
         if previous is None and len(self._pending) >= self._max_pending:
             raise ProtocolError("the server is busy; try again shortly", code=ErrorCode.SERVER_BUSY)
-        request = _Request(snapshot=snapshot, future=loop.create_future())
+        request = _Request(key=key, snapshot=snapshot, future=loop.create_future())
         now = loop.time()
         self._mean_gap_s = mean_gap(self._mean_gap_s, now - self._last_arrival_s)
         self._last_arrival_s = now
@@ -126,8 +130,9 @@ class MicroBatcher(Generic[Job]):
                     pass
             await self._slots.acquire()
             requests = self._take_batch()
-            if not requests:
+            if not requests:  # only keys still in flight are queued: the end of their batch wakes us
                 self._slots.release()
+                self._has_work.clear()
                 continue
             # Snapshots are taken here, on the loop, so each is the connection's newest state.
             jobs = [request.snapshot() for request in requests]
@@ -137,11 +142,11 @@ class MicroBatcher(Generic[Job]):
 
     def _take_batch(self) -> list[_Request[Job]]:
         requests: list[_Request[Job]] = []
-        while self._pending and len(requests) < self._max_batch:
-            key = next(iter(self._pending))
+        for key in [key for key in self._pending if key not in self._in_flight][: self._max_batch]:
             request = self._pending.pop(key)
             if not request.future.done():  # a caller that went away (cancelled) is skipped
                 requests.append(request)
+                self._in_flight.add(key)
         if not self._pending:
             self._has_work.clear()
         if len(self._pending) < self._max_batch:
@@ -159,6 +164,9 @@ class MicroBatcher(Generic[Job]):
             return
         finally:
             self._slots.release()
+            self._in_flight.difference_update(request.key for request in requests)
+            if self._pending:
+                self._has_work.set()
         self.batches_run += 1
         self.jobs_run += len(jobs)
         for request, job, outcome in zip(requests, jobs, outcomes, strict=True):

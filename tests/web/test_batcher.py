@@ -137,6 +137,22 @@ async def test_a_key_in_flight_can_queue_its_next_state(executor: ThreadPoolExec
     assert second == (2, 4)
 
 
+async def test_a_key_is_never_computed_twice_at_once(executor: ThreadPoolExecutor) -> None:
+    """A key whose batch is running waits for it even with a free slot; its newer requests replace each other."""
+    recorder = Recorder(delay_s=0.05)
+    batcher = make(recorder, executor, max_wait_s=0.0, concurrency=2)
+    first = asyncio.ensure_future(batcher.infer("conn", lambda: 1))
+    await asyncio.sleep(0.01)  # the first batch is running
+    second = asyncio.ensure_future(batcher.infer("conn", lambda: 2))
+    await asyncio.sleep(0)
+    third = asyncio.ensure_future(batcher.infer("conn", lambda: 3))
+    other = asyncio.ensure_future(batcher.infer("other", lambda: 10))
+    await asyncio.sleep(0.01)
+    assert recorder.batches == [[1], [10]]  # "other" took the free slot; "conn" waits for its own batch
+    assert await asyncio.gather(first, second, third, other) == [(1, 2), None, (3, 6), (10, 20)]
+    assert recorder.batches == [[1], [10], [3]]
+
+
 async def test_full_queue_answers_server_busy(executor: ThreadPoolExecutor) -> None:
     batcher = make(Recorder(), executor, max_pending=2)
     queued = [asyncio.ensure_future(batcher.infer(key, lambda key=key: key)) for key in ("a", "b")]

@@ -237,12 +237,13 @@ async def test_connections_share_batches(draw_socket, settings, fake_classifier:
         for ws in opened:
             await ws.send_json_to(points(0, 0, LINE))
         replies = [await receive(ws) for ws in opened]
+        sizes = list(fake_classifier.batch_sizes)
     finally:
         for socket in sockets:
             await socket.__aexit__(None, None, None)
     assert len({json.dumps(r["guesses"]) for r in replies}) == 1
-    # the first request, alone so far, runs at once; the others arrive close together and share a batch
-    assert fake_classifier.batch_sizes[:2] == [1, connections - 1]
+    # the first request may run at once, alone so far; the others arrive close together and share a batch
+    assert sum(sizes) == connections and max(sizes) >= connections - 1
 
 
 async def test_foreign_origin_is_refused() -> None:
