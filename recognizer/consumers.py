@@ -9,6 +9,7 @@ import json
 import logging
 from typing import Any
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from django.conf import settings
 from channels.generic.websocket import AsyncWebsocketConsumer
@@ -46,6 +47,15 @@ class DrawConsumer(AsyncWebsocketConsumer):
     # No channel layer: /ws/draw/ talks to no other connection, so a Redis outage must not end live drawings
     # (with one, channels listens on Redis for every connection and a restart kills them all with 1011).
     channel_layer_alias = None
+
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        """channels' dispatch without its per-message ``aclose_old_connections``: that is a round trip to the
+        one sync thread (queued behind database saves) for every frame. This consumer reaches the database
+        only through ``database_sync_to_async``, which closes old connections around each call itself."""
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     async def connect(self) -> None:
         self.limits = protocol_limits()
