@@ -116,7 +116,7 @@ def _rdp_keep(x: np.ndarray, y: np.ndarray, starts: np.ndarray, ends: np.ndarray
     position = np.arange(size - 1)
     xs, ys = x[:-1], y[:-1]
     while True:
-        kept = np.flatnonzero(keep)
+        kept = keep.nonzero()[0]
         left, right = kept[:-1], kept[1:]
         runs = right - left
         lx, ly = x[left], y[left]
@@ -126,7 +126,7 @@ def _rdp_keep(x: np.ndarray, y: np.ndarray, starts: np.ndarray, ends: np.ndarray
         px = xs - lx.repeat(runs)
         py = ys - ly.repeat(runs)
         cross = np.abs(dx.repeat(runs) * py - dy.repeat(runs) * px)
-        if closed.any():
+        if np.count_nonzero(closed):  # count_nonzero: a fraction of .any()'s call cost on small arrays
             chord[closed] = 1.0
             distance = cross / chord.repeat(runs)
             at_closed = closed.repeat(runs)
@@ -135,7 +135,7 @@ def _rdp_keep(x: np.ndarray, y: np.ndarray, starts: np.ndarray, ends: np.ndarray
             distance = cross / chord.repeat(runs)
         farthest = np.maximum.reduceat(distance, left)
         split = farthest > RDP_EPSILON
-        if not split.any():
+        if not np.count_nonzero(split):
             return keep
         first = np.minimum.reduceat(np.where(distance == farthest.repeat(runs), position, size), left)
         keep[first[split]] = True

@@ -45,6 +45,11 @@ CENTRE_TOLERANCE_PX = 0.05  # antialiasing is not mirror-exact
             [[[0, 255], [0, 0]], [[128, 128], [128, 128]]],
             id="strokes keep their order; a dot inside the drawing",
         ),
+        pytest.param(
+            [[[0, 100], [0, 0]], [[50], [50], [7]]],
+            [[[0, 255], [0, 0]], [[128, 128], [128, 128]]],
+            id="[xs, ys] and [xs, ys, ts] strokes mixed",
+        ),
     ],
 )
 def test_simplify_cases(raw: list, expected: list) -> None:
