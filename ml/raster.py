@@ -164,6 +164,9 @@ def rdp_rounded(resampled: list[np.ndarray]) -> list[np.ndarray]:
 
     Stroke ends are always kept, so a stroke's result does not depend on the other strokes passed.
     """
+    if len(resampled) == 1:  # the live case (the stroke being drawn): no splitting to do
+        xy = resampled[0]
+        return [np.round(xy[:, _rdp_keep(xy[0], xy[1], np.array([0]), np.array([xy.shape[1] - 1]))])]
     sizes = np.array([xy.shape[1] for xy in resampled])
     points = np.concatenate(resampled, axis=1)
     ends = np.cumsum(sizes)
