@@ -12,7 +12,7 @@ from loadtest.baseline import canvas_png, stroke_states
 from loadtest.replay import FRAME_MS, Replay, frames_of
 from loadtest.report import markdown_table, text_table
 from loadtest.stats import Row, percentiles
-from recognizer.loadtest import Chunk
+from loadtest.replay import Chunk
 
 STAT_LINE = "4242 (daphne (worker) x) S 1 2 3 4 5 6 7 8 9 10 {utime} {stime} 0 0 20 0 4 0 100 200 300"
 

@@ -1,8 +1,8 @@
-"""Pure tables: how the load test splits a raw drawing into messages (recognizer.loadtest)."""
+"""Pure tables: how the load test splits a raw drawing into messages (loadtest.replay)."""
 
 import pytest
 
-from recognizer.loadtest import Chunk, chunk_by_time
+from loadtest.replay import Chunk, chunk_by_time
 
 
 @pytest.mark.parametrize(
