@@ -137,7 +137,7 @@ def _finish_round(
     """Saves every drawing as a recognizer Drawing, then schedules the next round or ends the game."""
     for entry in game_round.drawings.all():
         if entry.strokes:
-            entry.drawing = drawing_services.drawing_create(
+            entry.drawing = drawing_services.drawing_save(
                 strokes=entry.strokes,
                 canvas=(entry.canvas_width, entry.canvas_height) if entry.canvas_width else None,
                 label=game_round.prompt,

@@ -13,28 +13,6 @@ from recognizer.timeline import Guess, TimelineEntry, first_correct_ms, guesses_
 FINAL_SOURCES = frozenset({Drawing.Source.SUBMIT})
 
 
-def drawing_create(
-    *,
-    strokes: RawDrawing,
-    canvas: tuple[int, int] | None,
-    label: str | None,
-    guesses: list[Guess],
-    timeline: list[TimelineEntry],
-    model_version: str,
-    source: str,
-) -> Drawing:
-    """Save a finished drawing as a new row (game rounds; /ws/draw/ saves through ``drawing_save``).
-
-    Counts, ``recognized`` and time to the first correct guess are derived here.
-    """
-    return Drawing.objects.create(
-        **_drawing_fields(
-            strokes=strokes, canvas=canvas, label=label, guesses=guesses, timeline=timeline,
-            model_version=model_version, source=source,
-        )
-    )
-
-
 def drawing_save(
     *,
     strokes: RawDrawing,
@@ -47,7 +25,9 @@ def drawing_save(
     client_key: str | None = None,
     public: bool = False,
 ) -> Drawing:
-    """Save a drawing from /ws/draw/: a new row, or with ``client_key`` the row already saved under that key.
+    """Save a finished drawing: a new row, or with ``client_key`` the row already saved under that key.
+
+    Counts, ``recognized`` and time to the first correct guess are derived here.
 
     With a key, a drawing saved at a disconnect and submitted after the reconnect stays one row: the
     later save updates strokes, label, guesses, source, ``public``… (``created`` and ``excluded``

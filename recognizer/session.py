@@ -31,7 +31,7 @@ class DrawingSnapshot:
 
 @dataclass(frozen=True)
 class FinishedDrawing:
-    """Everything saved about a finished drawing (what recognizer.services.drawing_create takes)."""
+    """Everything saved about a finished drawing (what recognizer.services.drawing_save takes)."""
 
     strokes: RawDrawing
     canvas: tuple[int, int] | None

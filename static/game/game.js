@@ -36,6 +36,7 @@ const guesses = new GuessList($("#guesses"), $("#headline"), TOP_K);
 const tiles = new Tiles($("#tiles"));
 let sendTimer = null;
 let lastSend = 0;
+let pendingName = null; // a join asked for before the socket opened: sent on open
 let timerInterval = null;
 
 const ordinal = (n) => `${n}${ORDINAL[(n % 100 >= 11 && n % 100 <= 13) || n % 10 > 3 ? 0 : n % 10]}`;
@@ -46,6 +47,7 @@ const socket = new DrawSocket(`${wsScheme}://${window.location.host}${root.datas
   onOpen: () => {
     const identity = saved();
     if (identity) sendJoin(identity.name, identity.token);
+    else if (pendingName !== null) sendJoin(pendingName);
     else showPhase("join");
   },
   onMessage: (message) => handle(message),
@@ -311,7 +313,9 @@ function galleryItem(entry) {
 
 $("#join-form").addEventListener("submit", (event) => {
   event.preventDefault();
-  sendJoin($("#name").value);
+  // The form shows before the socket opens; a click that early must not be lost.
+  if (socket.isOpen) sendJoin($("#name").value);
+  else pendingName = $("#name").value;
 });
 
 function startGame() {

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.server import DaphneServer
+from tests.browser.server import DaphneServer, serving
 from tests.browser.sketch import RawDrawing, pick_recognized
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -41,13 +41,7 @@ def browser():
 
 
 def _server(folder: Path) -> Iterator[DaphneServer]:
-    server = DaphneServer(database=folder / "db.sqlite3")
-    server.prepare()
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
+    yield from serving(DaphneServer(database=folder / "db.sqlite3"))
 
 
 @pytest.fixture(scope="package")

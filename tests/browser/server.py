@@ -10,6 +10,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -112,3 +113,13 @@ class DaphneServer:
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path and self.log_path.exists() else ""
+
+
+def serving(server: DaphneServer) -> Iterator[DaphneServer]:
+    """Migrate, start and (when the caller's fixture ends) stop ``server``; for ``yield from`` in fixtures."""
+    server.prepare()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import DESKTOP, launch_chromium
 from tests.browser.helpers import canvas_box
-from tests.browser.server import DaphneServer
+from tests.browser.server import DaphneServer, serving
 from tests.browser.sketch import draw_with_mouse, fit_to_box, pick_recognized
 
 pytestmark = pytest.mark.browser
@@ -41,13 +41,7 @@ def browser():
 
 @pytest.fixture
 def game_server(browser, tmp_path: Path) -> Iterator[GameDaphne]:
-    server = GameDaphne(database=tmp_path / "db.sqlite3")
-    server.prepare()
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
+    yield from serving(GameDaphne(database=tmp_path / "db.sqlite3"))
 
 
 def join(page: Page, name: str) -> None:

@@ -15,7 +15,7 @@ from recognizer import services
 from recognizer.models import Drawing
 from recognizer.timeline import Guess
 from tests.browser.conftest import DESKTOP, launch_chromium
-from tests.browser.server import DaphneServer
+from tests.browser.server import DaphneServer, serving
 from tests.web.conftest import fake_classifier  # noqa: F401  (a fixture, re-exported for these tests)
 
 # Two strokes over 1.2 s of drawing time, the top guess changing twice: "dog" at 100 ms, "cat" at 900 ms.
@@ -31,7 +31,7 @@ def make_drawing(db) -> Callable[..., Drawing]:
     def make(
         label: str | None = "cat", top: str = "cat", source: str = Drawing.Source.SUBMIT, **fields: Any
     ) -> Drawing:
-        drawing = services.drawing_create(
+        drawing = services.drawing_save(
             strokes=STROKES,
             canvas=(400, 300),
             label=label,
@@ -57,13 +57,7 @@ def browser():
 @pytest.fixture(scope="module")
 def daphne(browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[DaphneServer]:
     """One Daphne for the module (after the browser, so a missing Chromium skips before it starts)."""
-    server = DaphneServer(database=tmp_path_factory.mktemp("review") / "db.sqlite3")
-    server.prepare()
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
+    yield from serving(DaphneServer(database=tmp_path_factory.mktemp("review") / "db.sqlite3"))
 
 
 @pytest.fixture

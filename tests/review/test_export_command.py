@@ -21,7 +21,7 @@ STROKES = [[[10, 60, 110], [20, 80, 20], [0, 16, 33]], [[0, 50], [100, 100], [40
 
 
 def save(label: str | None, *, top: str = "cat", day: str | None = None, excluded: bool = False) -> Drawing:
-    drawing = services.drawing_create(
+    drawing = services.drawing_save(
         strokes=STROKES,
         canvas=(300, 300),
         label=label,

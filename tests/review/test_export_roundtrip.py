@@ -26,7 +26,7 @@ OUTSIDE_CATEGORY = "zigzag"  # has raw drawings, and is far from the start of th
 
 def save(strokes: list, label: str | None, recognized: bool) -> Drawing:
     top = label if recognized and label else "snail"
-    return services.drawing_create(
+    return services.drawing_save(
         strokes=strokes,
         canvas=(800, 600),
         label=label,

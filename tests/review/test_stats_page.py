@@ -27,7 +27,7 @@ def save(label: str | None, top: str, first_label_ms: int | None = None, version
         timeline.append([first_label_ms, label, 0.6])
     if timeline[-1][1] != top:
         timeline.append([900, top, 0.7])
-    return services.drawing_create(
+    return services.drawing_save(
         strokes=STROKES,
         canvas=(300, 300),
         label=label,

@@ -15,7 +15,7 @@ CHANGELIST = "/admin/recognizer/drawing/"
 
 @pytest.fixture
 def drawings() -> list[Drawing]:
-    cat = services.drawing_create(
+    cat = services.drawing_save(
         strokes=[[[0, 50, 100], [0, 80, 0], [0, 40, 90]], [[10, 90], [60, 60], [300, 350]]],
         canvas=(400, 300),
         label="cat",
@@ -24,7 +24,7 @@ def drawings() -> list[Drawing]:
         model_version="v-test",
         source=Drawing.Source.SUBMIT,
     )
-    dog = services.drawing_create(
+    dog = services.drawing_save(
         strokes=[[[5, 6], [7, 8], [0, 10]]],
         canvas=None,
         label=None,
@@ -42,7 +42,7 @@ def staff_client(client: Client) -> Client:
     return client
 
 
-def test_drawing_create_derives_counts_and_outcomes(drawings: list[Drawing]) -> None:
+def test_drawing_save_derives_counts_and_outcomes(drawings: list[Drawing]) -> None:
     cat, dog = drawings
     assert (cat.stroke_count, cat.point_count, cat.recognized, cat.first_correct_ms) == (2, 5, True, 350)
     assert (cat.canvas_width, cat.canvas_height, cat.guesses[0]) == (400, 300, {"label": "cat", "score": 0.8})
