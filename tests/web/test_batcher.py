@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from recognizer.batcher import ARRIVAL_GAP_WEIGHT, MicroBatcher, mean_gap, worth_waiting
+from recognizer.batcher import ARRIVAL_GAP_WEIGHT, EXPECTED_COMPANY, MicroBatcher, mean_gap, worth_waiting
 from recognizer.protocol import ErrorCode, ProtocolError
 
 
@@ -118,8 +118,9 @@ def test_mean_gap(previous_s: float, gap_s: float, expected_s: float) -> None:
     [
         pytest.param(math.inf, 0.004, False, id="a lone request runs at once"),
         pytest.param(0.0167, 0.004, False, id="one drawer at 60 Hz does not wait"),
+        pytest.param(0.003, 0.004, False, id="a few drawers: one more request per window is not worth it"),
         pytest.param(0.0005, 0.004, True, id="many drawers wait for company"),
-        pytest.param(0.004, 0.004, False, id="one request per window expected: not worth it"),
+        pytest.param(0.004 / EXPECTED_COMPANY, 0.004, False, id="just too few expected"),
         pytest.param(0.0, 0.0, False, id="waiting disabled"),
     ],
 )
