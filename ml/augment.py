@@ -6,6 +6,7 @@ so a transformed or partial drawing looks like what the live site would feed the
 
 import numpy as np
 
+from ml import live
 from ml.raster import render_raw
 
 MAX_ROTATION_RAD = np.deg2rad(12.0)
@@ -74,16 +75,31 @@ def augmented_image(strokes: list, rng: np.random.Generator, per_stroke: bool = 
     return render_raw([xy.tolist() for xy in arrays])
 
 
-def prefixes(strokes: list, rng: np.random.Generator) -> list[list]:
-    """Partial drawings as the live site sees them: the first k strokes (k < n), each with the
-    next stroke cut at a random point (an update mid-stroke)."""
-    partial = []
-    for count in range(1, len(strokes)):
-        following = strokes[count]
-        cut = int(rng.integers(0, len(following[0]) + 1))
-        tail = [[field[:cut] for field in following]] if cut >= 2 else []
-        partial.append(list(strokes[:count]) + tail)
-    return partial
+def timed(strokes: list) -> list:
+    """Raw strokes as they are; simplified ones ``[xs, ys]`` get one frame per point as their time."""
+    frame, timed_strokes = 0.0, []
+    for stroke in strokes:
+        if len(stroke) > 2:
+            timed_strokes.append(stroke)
+            continue
+        times = [frame + step * live.FRAME_MS for step in range(len(stroke[0]))]
+        frame += len(stroke[0]) * live.FRAME_MS
+        timed_strokes.append([stroke[0], stroke[1], times])
+    return timed_strokes
+
+
+def live_prefixes(strokes: list, count: int, rng: np.random.Generator, min_progress: float = 0.0) -> list[list]:
+    """``count`` partial drawings exactly as the live site sees them (``ml.live``: the state after one
+    animation-frame update, mid-stroke included), drawn uniformly over the drawing's updates from
+    ``min_progress`` (a share of its updates) on, the finished drawing excluded (whole-drawing
+    renders cover it)."""
+    with_times = timed(strokes)
+    steps = live.chunks(with_times)[:-1]
+    steps = steps[int(len(steps) * min_progress) :]
+    if not steps:
+        return []
+    picks = rng.choice(len(steps), size=count, replace=count > len(steps))
+    return [[stroke[:2] for stroke in live.prefix(with_times, steps[pick])] for pick in picks]
 
 
 def _walk(ink: np.ndarray, seen: np.ndarray, start: tuple[int, int]) -> list[tuple[int, int]]:

@@ -3,7 +3,10 @@
 Splits are by upstream row (a drawing's identity across raw, simplified, bitmap and thinline files),
 so a drawing never sits on both sides. TEST (never trained or tuned on): the highest
 ``TEST_FRACTION`` of each bitmap category's rows, plus the stroke drawings whose row falls in a
-test fold (``stroke_fold``) together with that row's bitmap. Validation is carved from the rest.
+test fold (``stroke_fold``) together with that row's bitmap. Validation is carved from the rest:
+a random share of the training-side bitmaps always, and for tuning runs (``tune_fold``) also one
+training-side fold of stroke drawings (with their bitmaps) and of giraffe/bat/camel thinline drawings,
+so partial-drawing (live) and stroke-only figures can be tuned without touching the test side.
 """
 
 from dataclasses import dataclass
@@ -21,6 +24,7 @@ STROKE_FOLDS = 4
 # Stroke drawings whose fold is listed here are held out for the raw/simplified test.
 BITMAP_STROKE_TEST_FOLDS = (1, 3)  # half: bitmaps carry the training, strokes the raw-path test
 RARE_STROKE_TEST_FOLDS = (3,)  # a quarter: stroke-only categories have few drawings to spare
+TUNE_FOLD = 0  # a training-side fold for both kinds: validation strokes and thinline of tuning runs
 STROKE_ONLY_CATEGORIES = ("giraffe", "bat", "camel")
 THINLINE_CATEGORIES = STROKE_ONLY_CATEGORIES
 
@@ -128,39 +132,55 @@ class TrainSide:
     bitmaps: Split
     strokes: list[StrokeDrawing]
     thinline: dict[str, np.ndarray]  # category -> raw thinline images whose rows have no strokes here
+    tuning: HeldOut | None = None  # tuning runs only: strokes and thinline kept out for validation (no bitmaps)
 
 
-def split_data(folder: Path, labels: list[str]) -> tuple[TrainSide, HeldOut]:
-    """Partition the shared folder by upstream row into the training side and the test side."""
+def is_tuning_row(row: int, stroke_only: bool, tune_fold: int | None, thinline: bool) -> bool:
+    """Whether a training-side row is kept out for a tuning run's validation: stroke drawings of the
+    bitmap categories (with their bitmaps) and the stroke-only categories' thinline drawings in
+    ``tune_fold``; the stroke-only categories' 10 stroke drawings stay in training."""
+    return tune_fold is not None and stroke_fold(row) == tune_fold and (stroke_only == thinline)
+
+
+def _converted(thin: list[tuple[str, np.ndarray]], index: dict[str, int]) -> Split:
+    return concat([Split(np.stack([thinline_image(im) for im in images]), np.full(len(images), index[c])) for c, images in thin])
+
+
+def split_data(folder: Path, labels: list[str], tune_fold: int | None = None) -> tuple[TrainSide, HeldOut]:
+    """Partition the shared folder by upstream row into the training side and the test side
+    (and, with ``tune_fold``, a stroke/thinline validation set carved from the training side)."""
     index = {name: number for number, name in enumerate(labels)}
-    train_bitmaps, test_bitmaps, train_strokes, test_strokes = [], [], [], []
+    train_bitmaps, test_bitmaps, train_strokes, test_strokes, tune_strokes = [], [], [], [], []
     train_thin: dict[str, np.ndarray] = {}
-    test_thin = []
+    test_thin, tune_thin = [], []
     for category in labels:
         stroke_only = category in STROKE_ONLY_CATEGORIES
         drawings = stroke_drawings(folder, category)
         test_rows = {d.row for d in drawings if is_stroke_test_row(d.row, stroke_only)}
-        train_strokes += [d for d in drawings if d.row not in test_rows]
+        tune_rows = {d.row for d in drawings if d.row not in test_rows and is_tuning_row(d.row, stroke_only, tune_fold, False)}
+        train_strokes += [d for d in drawings if d.row not in test_rows | tune_rows]
         test_strokes += [d for d in drawings if d.row in test_rows]
+        tune_strokes += [d for d in drawings if d.row in tune_rows]
         bitmap_path = folder / "bitmaps" / f"{category}.npz"
         if bitmap_path.exists():
             images, rows = load_npz(bitmap_path)
             test = bitmap_test_mask(rows)
-            train = ~test & ~np.isin(rows, list(test_rows))
+            train = ~test & ~np.isin(rows, list(test_rows | tune_rows))
             test_bitmaps.append(Split(images[test], np.full(test.sum(), index[category])))
             train_bitmaps.append(Split(images[train], np.full(train.sum(), index[category])))
         if category in THINLINE_CATEGORIES:
             images, rows = load_npz(folder / "thinline" / f"{category}.npz")
             test = np.array([is_stroke_test_row(int(row), stroke_only) for row in rows], dtype=bool)
+            tune = ~test & np.array([is_tuning_row(int(row), stroke_only, tune_fold, True) for row in rows], dtype=bool)
             with_strokes = np.isin(rows, [d.row for d in drawings])
-            train_thin[category] = images[~test & ~with_strokes]
+            train_thin[category] = images[~test & ~tune & ~with_strokes]
             test_thin.append((category, images[test]))
-    thin_split = concat(
-        [Split(np.stack([thinline_image(im) for im in images]), np.full(len(images), index[c])) for c, images in test_thin]
-    )
+            tune_thin.append((category, images[tune & ~with_strokes]))
+    empty = concat([])
+    tuning = HeldOut(empty, tune_strokes, _converted(tune_thin, index)) if tune_fold is not None else None
     return (
-        TrainSide(concat(train_bitmaps), train_strokes, train_thin),
-        HeldOut(concat(test_bitmaps), test_strokes, thin_split),
+        TrainSide(concat(train_bitmaps), train_strokes, train_thin, tuning),
+        HeldOut(concat(test_bitmaps), test_strokes, _converted(test_thin, index)),
     )
 
 

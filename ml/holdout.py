@@ -3,19 +3,17 @@
 import numpy as np
 
 from ml.dataset import STROKE_ONLY_CATEGORIES, HeldOut, Split
+from ml.evaluation import PERCENT, SIX_WAY, LiveReplay
 from ml.inference import Classifier
 from ml.metrics import (
     confusion_matrix,
     per_class_accuracy,
     restricted_accuracy,
-    settle_fraction,
     top_confusions,
     top_k_accuracy,
 )
 from ml.raster import rasterize, render_raw
 
-SIX_WAY = ("cat", "giraffe", "sheep", "bat", "octopus", "camel")
-LIVE_UPDATES = 24  # replay instants per drawing, evenly spaced in the drawing's own time
 CONFUSIONS_REPORTED = 12
 DECIMALS = 4
 PREDICT_BATCH = 256
@@ -32,7 +30,7 @@ def _round(value: float) -> float:
 
 def summary(probs: np.ndarray, labels: np.ndarray, names: list[str], per_class: bool = True) -> dict:
     """Overall (and per-class) top-1/top-3 for one set of images."""
-    figures = {"n": int(len(labels)), "top1": _round(top_k_accuracy(probs, labels, 1)), "top3": _round(top_k_accuracy(probs, labels, 3))}
+    figures = {"n": len(labels), "top1": _round(top_k_accuracy(probs, labels, 1)), "top3": _round(top_k_accuracy(probs, labels, 3))}
     if per_class:
         top1, top3 = per_class_accuracy(probs, labels, names, 1), per_class_accuracy(probs, labels, names, 3)
         counts = np.bincount(labels, minlength=len(names))
@@ -42,34 +40,23 @@ def summary(probs: np.ndarray, labels: np.ndarray, names: list[str], per_class: 
     return figures
 
 
-def replay_instants(strokes: list, updates: int) -> tuple[list[list], np.ndarray]:
-    """The drawing as the server sees it at ``updates`` evenly spaced instants of its own time."""
-    end = max(max(stroke[2]) for stroke in strokes if stroke[2])
-    start = min(min(stroke[2]) for stroke in strokes if stroke[2])
-    instants = np.linspace(start, end, updates)
-    partials = []
-    for instant in instants:
-        partial = []
-        for xs, ys, ts in strokes:
-            keep = int(np.searchsorted(ts, instant, side="right"))
-            if keep:
-                partial.append([xs[:keep], ys[:keep], ts[:keep]])
-        partials.append(partial)
-    return partials, instants
-
-
 def live_figures(classifier: Classifier, drawings: list, names: list[str]) -> dict:
-    """Replay raw drawings: share whose true label is ever top-1, and the mean settling fraction
-    (1.0 for a drawing that does not end on the right guess)."""
-    ever, settle = [], []
+    """Replay raw drawings update by update as ``python -m ml.evaluate`` does (``ml.live``): share whose
+    true category is top-1 after some update, and the mean time fraction before the guess locks on it
+    for good (1.0 for a drawing that does not end on it; lower is better)."""
+    replay = LiveReplay(classifier)
     for drawing in drawings:
-        partials, instants = replay_instants(drawing.strokes, LIVE_UPDATES)
-        probs = predict(classifier, np.stack([render_raw(p) for p in partials]))
-        correct = probs.argmax(axis=1) == names.index(drawing.category)
-        ever.append(bool(correct.any()))
-        fraction = settle_fraction(correct, instants)
-        settle.append(1.0 if fraction is None else fraction)
-    return {"n": len(drawings), "updates_per_drawing": LIVE_UPDATES, "ever_top1": _round(np.mean(ever)), "mean_settle_fraction": _round(np.mean(settle))}
+        replay.add(drawing.strokes, names.index(drawing.category))
+    replay.flush()
+    found = replay.figures(skipped={})
+    recognized = found["recognized_some_prefix"]
+    return {
+        "n": found["n"],
+        "updates": found["updates"],
+        "frame_ms": found["frame_ms"],
+        "ever_top1": None if recognized is None else _round(recognized / PERCENT),
+        "mean_time_fraction_to_lock": found["mean_time_fraction_to_lock"],
+    }
 
 
 def _images(images: list[np.ndarray], labels: list[int]) -> Split:
@@ -95,6 +82,9 @@ def evaluate(classifier: Classifier, held: HeldOut, live: bool = True) -> dict:
     six_probs = np.concatenate([bitmap_probs, stroke_probs["simplified"], predict(classifier, held.thinline.images)])
     six_labels = np.concatenate([held.bitmaps.labels, sets["simplified"].labels, held.thinline.labels])
     rare = np.isin(six_labels, [index[name] for name in STROKE_ONLY_CATEGORIES if name in index])
+    # as ml.evaluate counts it: every simplified and raw stroke drawing, no bitmaps or thinline
+    stroke_probs_all = np.concatenate([stroke_probs["simplified"], stroke_probs["raw"]])
+    stroke_labels_all = np.concatenate([sets["simplified"].labels, sets["raw"].labels])
     matrix = confusion_matrix(bitmap_probs.argmax(axis=1), held.bitmaps.labels, len(names))
     return {
         "bitmaps": summary(bitmap_probs, held.bitmaps.labels, names),
@@ -105,6 +95,8 @@ def evaluate(classifier: Classifier, held: HeldOut, live: bool = True) -> dict:
             "classes": six_names,
             "top1_restricted": _round(restricted_accuracy(six_probs, six_labels, six)),
             "n": int(np.isin(six_labels, six).sum()),
+            "top1_restricted_strokes": _round(restricted_accuracy(stroke_probs_all, stroke_labels_all, six)),
+            "n_strokes": int(np.isin(stroke_labels_all, six).sum()),
             "per_class_top1_28way": {
                 name: _round(top_k_accuracy(six_probs[six_labels == index[name]], six_labels[six_labels == index[name]], 1))
                 for name in six_names

@@ -1,5 +1,5 @@
 """Evaluation helpers, pure numpy: top-k accuracy, per-class figures, confusion, restricted
-(n-way) accuracy and the live-guess settling figure. Shared by ``ml.train`` and ``ml.evaluate``."""
+(n-way) accuracy (the live-guess figures are ``ml.live``'s). Shared by ``ml.train`` and ``ml.evaluate``."""
 
 from collections.abc import Sequence
 
@@ -64,19 +64,3 @@ def restricted_accuracy(probs: np.ndarray, labels: np.ndarray, subset: Sequence[
         return float("nan")
     chosen = subset[np.argmax(np.asarray(probs)[rows][:, subset], axis=1)]
     return float((chosen == labels[rows]).mean())
-
-
-def settle_fraction(correct: Sequence[bool], times: Sequence[float]) -> float | None:
-    """When a replayed drawing's guess settles: the fraction of the drawing's time at which the
-    true category became top-1 for good (``correct`` from that step to the last); None if never.
-
-    ``correct[i]`` is whether the true category was top-1 after the update at ``times[i]``
-    (increasing); the time is measured from the first update to the last.
-    """
-    correct = np.asarray(correct, dtype=bool)
-    if len(correct) == 0 or not correct[-1]:
-        return None
-    wrong = np.flatnonzero(~correct)
-    first_good = int(wrong[-1]) + 1 if len(wrong) else 0
-    start, end = float(times[0]), float(times[-1])
-    return 0.0 if end <= start else (float(times[first_good]) - start) / (end - start)

@@ -1,4 +1,5 @@
-"""The Keras CNN: a compact VGG-style network with BatchNorm, sized for ~100 µs on one CPU core.
+"""The Keras CNN: a compact VGG-style network with BatchNorm, sized for well under 150 µs per image on
+one CPU core once exported with int8 weights (``ml.export``), and for training in minutes on two.
 
 The model takes images exactly as ``ml.raster.rasterize`` returns them (28x28, 0-255, white ink on
 black) as float32 and does its own scaling, so serving needs no preprocessing beyond a dtype cast.
@@ -11,7 +12,7 @@ from keras import layers
 
 IMAGE_SIDE = 28
 PIXEL_MAX = 255.0
-DEFAULT_WIDTHS = (32, 64, 128)  # channels of the three conv blocks (28x28, 14x14, 7x7)
+DEFAULT_WIDTHS = (40, 80, 160)  # channels of the three conv blocks (28x28, 14x14, 7x7)
 DEFAULT_CONVS = (1, 1, 1)  # conv layers per block
 DEFAULT_DENSE = 256
 DEFAULT_DROPOUT = 0.3

