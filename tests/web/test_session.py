@@ -7,9 +7,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from loadtest.replay import chunk_by_time
 from ml.live import FRAME_MS
 from ml.raster import render_raw
-from loadtest.replay import chunk_by_time
 from recognizer.protocol import Clear, ErrorCode, Hello, Points, ProtocolError, Submit, Undo
 from recognizer.session import DrawingSession
 from recognizer.timeline import Guess
