@@ -311,6 +311,8 @@ function galleryItem(entry) {
 
 // --- controls ---
 
+// Join is disabled in the HTML until this module has loaded: an earlier click would submit the form natively.
+$("#join").disabled = false;
 $("#join-form").addEventListener("submit", (event) => {
   event.preventDefault();
   // The form shows before the socket opens; a click that early must not be lost.
