@@ -12,7 +12,7 @@ from keras import layers
 
 IMAGE_SIDE = 28
 PIXEL_MAX = 255.0
-DEFAULT_WIDTHS = (40, 80, 160)  # channels of the three conv blocks (28x28, 14x14, 7x7)
+DEFAULT_WIDTHS = (32, 64, 128)  # channels of the three conv blocks (28x28, 14x14, 7x7)
 DEFAULT_CONVS = (1, 1, 1)  # conv layers per block
 DEFAULT_DENSE = 256
 DEFAULT_DROPOUT = 0.3

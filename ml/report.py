@@ -35,7 +35,7 @@ def write_confusion_png(matrix: np.ndarray, labels: list[str], out_dir: Path) ->
 
 
 def _pct(value: float | None) -> str:
-    return "n/a" if value is None or math.isnan(value) else f"{value * PERCENT:.1f}%"
+    return "n/a" if value is None or math.isnan(value) else f"{value * PERCENT:.2f}%"
 
 
 def figures_table(metrics: dict) -> str:

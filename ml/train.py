@@ -33,7 +33,7 @@ BATCH_SIZE = 128
 LEARNING_RATE = 3e-3
 WARMUP_EPOCHS = 1
 WEIGHT_DECAY = 1e-4
-LABEL_SMOOTHING = 0.1
+LABEL_SMOOTHING = 0.0  # chosen on validation top-3: 0.1 gave 95.39%, 0.0 gave 96.04% (MODEL_CARD.md)
 VALIDATION_FRACTION = 0.05
 # in-graph image augmentation on top of the stroke-level one (fractions of the image side / turn)
 AUG_ROTATION = 0.03
