@@ -25,6 +25,8 @@ LABELS_FILE = "labels.json"
 UNLIMITED_RATE = {"RECOGNIZER_RATE_PER_SECOND": "1000000", "RECOGNIZER_RATE_BURST": "1000000"}
 # Every simulated person connects from 127.0.0.1: the per-client websocket limit would count them as one.
 SAME_ADDRESS = {"WEBSOCKET_MAX_CONNECTIONS_PER_CLIENT": "0"}
+# As docs/deployment.md configures production: persistent database connections, not one per save.
+PRODUCTION_DB = {"DJANGO_DB_CONN_MAX_AGE": "60"}
 WARMUP_TIMEOUT_S = 60.0
 BASELINE_WARMUP_DRAWINGS = 1
 
@@ -47,7 +49,8 @@ def drawsite_servers(
         if processes > 1:
             env["REDIS_URL"] = stack.enter_context(throwaway_redis()).url
             label += " + redis"
-        servers = stack.enter_context(daphne_cluster(processes, env | SAME_ADDRESS | env_extra, log_dir))
+        env |= SAME_ADDRESS | PRODUCTION_DB | env_extra
+        servers = stack.enter_context(daphne_cluster(processes, env, log_dir))
         yield servers, label
 
 

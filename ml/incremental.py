@@ -18,6 +18,7 @@ which is what JSON and recognizer.protocol deliver; strokes not made of lists ar
 """
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -169,8 +170,24 @@ def _drawn(strokes: list[_Stroke]) -> list[_Stroke]:
     return drawn
 
 
-def _simplify(drawn: list[_Stroke]) -> list[_Stroke]:
-    """Each stroke with its simplification in the drawing's frame; only stale ones are recomputed."""
+@dataclass(frozen=True, eq=False)
+class _Plan:
+    """One drawing's render up to its RDP: validated strokes and the stale strokes' resampled points."""
+
+    strokes: list[_Stroke]  # by position, empty strokes included
+    drawn: list[_Stroke]  # the non-empty ones
+    frame: Frame
+    stale: list[int]  # positions in ``drawn`` whose simplification must be recomputed
+    resampled: list[np.ndarray]  # theirs, in the frame
+
+
+def _plan(raw_strokes: object, state: _State) -> _Plan:
+    if not isinstance(raw_strokes, (list, tuple)) or len(raw_strokes) > MAX_STROKES:
+        raise _Unusual
+    strokes = [_stroke(state.strokes, number, stroke) for number, stroke in enumerate(raw_strokes)]
+    drawn = _drawn(strokes)
+    if not drawn:
+        return _Plan(strokes, drawn, (0.0, 0.0, 0.0), [], [])
     lows = [min(stroke.low[axis] for stroke in drawn) for axis in (0, 1)]
     highs = [max(stroke.high[axis] for stroke in drawn) for axis in (0, 1)]
     low = np.array(lows).reshape(2, 1)
@@ -181,12 +198,19 @@ def _simplify(drawn: list[_Stroke]) -> list[_Stroke]:
     total = sum(stroke.simplified.resampled for stroke in drawn if stroke.simplified is not None)
     total -= sum(drawn[i].simplified.resampled for i in stale if drawn[i].simplified is not None)
     check_resampled_total(total + sum(xy.shape[1] for xy in resampled))
-    result = list(drawn)
-    if stale:
-        for i, points, xy in zip(stale, resampled, rdp_rounded(resampled), strict=True):
-            high = xy.max(axis=1).tolist()
-            result[i] = replace(drawn[i], simplified=_Simplified(frame, points.shape[1], xy, (high[0], high[1])))
-    return result
+    return _Plan(strokes, drawn, frame, stale, resampled)
+
+
+def _finish(plan: _Plan, rounded: list[np.ndarray], state: _State) -> tuple[np.ndarray, _State]:
+    """The image and next state, given the RDP of ``plan.resampled`` (in order)."""
+    drawn = list(plan.drawn)
+    for i, points, xy in zip(plan.stale, plan.resampled, rounded, strict=True):
+        high = xy.max(axis=1).tolist()
+        drawn[i] = replace(drawn[i], simplified=_Simplified(plan.frame, points.shape[1], xy, (high[0], high[1])))
+    simplified = iter(drawn)
+    strokes = [next(simplified) if stroke.xy.shape[1] else stroke for stroke in plan.strokes]
+    image, checkpoints = _draw([stroke.simplified for stroke in strokes if stroke.xy.shape[1]], state.checkpoints)
+    return image, _State(tuple(strokes), checkpoints)
 
 
 def _restart(
@@ -233,17 +257,6 @@ def _draw(simplified: list[_Simplified], old: tuple[_Checkpoint, ...]) -> tuple[
     return canvas.image(), (whole,) if before_last is None else (before_last, whole)
 
 
-def _render(raw_strokes: object, state: _State) -> tuple[np.ndarray, _State]:
-    if not isinstance(raw_strokes, (list, tuple)) or len(raw_strokes) > MAX_STROKES:
-        raise _Unusual
-    strokes = [_stroke(state.strokes, number, stroke) for number, stroke in enumerate(raw_strokes)]
-    drawn = _drawn(strokes)
-    simplified = iter(_simplify(drawn) if drawn else [])
-    strokes = [next(simplified) if stroke.xy.shape[1] else stroke for stroke in strokes]
-    image, checkpoints = _draw([stroke.simplified for stroke in strokes if stroke.xy.shape[1]], state.checkpoints)
-    return image, _State(tuple(strokes), checkpoints)
-
-
 class LiveRaster:
     """One drawing's incremental ``render_raw``: ``render(strokes)`` equals ``render_raw(strokes)``.
 
@@ -257,8 +270,38 @@ class LiveRaster:
 
     def render(self, raw_strokes: object) -> np.ndarray:
         """uint8 ``(28, 28)``, exactly ``render_raw(raw_strokes)``; raises what it raises."""
-        try:
-            image, self._state = _render(raw_strokes, self._state)
-        except (_Unusual, InvalidDrawing):
-            return render_raw(raw_strokes)
+        image = render_many([(self, raw_strokes)])[0]
+        if isinstance(image, InvalidDrawing):
+            raise image
         return image
+
+
+def render_many(jobs: Sequence[tuple[LiveRaster, object]]) -> list[np.ndarray | InvalidDrawing]:
+    """``raster.render(strokes)`` for each job, or the ``InvalidDrawing`` it raises, in one pass.
+
+    The stale strokes of every drawing are simplified by ONE ``rdp_rounded`` call: RDP costs a fixed
+    number of numpy calls per level of recursion, so a batch pays them once instead of once per drawing.
+    ``rdp_rounded`` keeps every stroke's ends, so each stroke's result is the same as on its own.
+    """
+    results: list[np.ndarray | InvalidDrawing | None] = [None] * len(jobs)
+    planned: list[tuple[int, _Plan, _State]] = []
+    for index, (raster, raw_strokes) in enumerate(jobs):
+        state = raster._state
+        try:
+            planned.append((index, _plan(raw_strokes, state), state))
+        except (_Unusual, InvalidDrawing):
+            results[index] = render_raw_or_error(raw_strokes)
+    resampled = [xy for _, plan, _ in planned for xy in plan.resampled]
+    rounded = iter(rdp_rounded(resampled) if resampled else [])
+    for index, plan, state in planned:
+        image, jobs[index][0]._state = _finish(plan, [next(rounded) for _ in plan.stale], state)
+        results[index] = image
+    return results
+
+
+def render_raw_or_error(raw_strokes: object) -> np.ndarray | InvalidDrawing:
+    """``render_raw(raw_strokes)``, or the ``InvalidDrawing`` it raises."""
+    try:
+        return render_raw(raw_strokes)
+    except InvalidDrawing as error:
+        return error

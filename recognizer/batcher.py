@@ -204,7 +204,7 @@ def _recognize_snapshots(snapshots: list[DrawingSnapshot]) -> list[Outcome]:
         [snapshot.strokes for snapshot in snapshots],
         classifier=served.get_classifier(),
         k=settings.RECOGNIZER_TOP_K,
-        renderers=[snapshot.raster.render if snapshot.raster else None for snapshot in snapshots],
+        rasters=[snapshot.raster for snapshot in snapshots],
     )
 
 

@@ -87,7 +87,8 @@ class DrawingSession:
     def snapshot(self) -> DrawingSnapshot:
         return DrawingSnapshot(
             seq=self.last_seq,
-            strokes=[[list(axis) for axis in stroke] for stroke in self.strokes],
+            # only the last stroke still grows: the others are shared, not copied (O(new points) per guess)
+            strokes=[*self.strokes[:-1], [list(axis) for axis in self.strokes[-1]]] if self.strokes else [],
             elapsed_ms=self.elapsed_ms,
             raster=self.raster,
         )

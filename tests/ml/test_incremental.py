@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 import ml.incremental
 from ml import live
 from ml.errors import InvalidDrawing
-from ml.incremental import LiveRaster
+from ml.incremental import LiveRaster, render_many
 from ml.raster import MAX_ABS_COORDINATE, MAX_STROKES, render_raw
 
 PARITY_CATEGORIES = 40  # real drawings checked update by update (one per category, spread over the alphabet)
@@ -154,6 +154,23 @@ def test_real_drawings_update_by_update(quickdraw_data: Path) -> None:
         _same_as_render_raw(raster, drawing[:-1])  # undo
         _same_as_render_raw(raster, [])  # clear
     assert updates > PARITY_CATEGORIES
+
+
+def test_render_many_advances_a_batch_like_one_raster_each(quickdraw_data: Path) -> None:
+    """The server's batches: many drawings, each at its own update, some invalid, one render_many call per step."""
+    drawings = _parity_drawings(quickdraw_data)
+    timelines = [
+        [live.prefix(drawing, chunk) for chunk in live.chunks(drawing)] + [drawing[:-1], []] for drawing in drawings
+    ]
+    rasters = [LiveRaster() for _ in drawings]
+    invalid = [[[0, float("nan")], [0, 1]]]
+    for step in range(max(len(timeline) for timeline in timelines)):
+        jobs = [(raster, timeline[min(step, len(timeline) - 1)]) for raster, timeline in zip(rasters, timelines)]
+        jobs.append((LiveRaster(), invalid))
+        results = render_many(jobs)
+        for (_, state), image in zip(jobs[:-1], results, strict=False):
+            np.testing.assert_array_equal(image, render_raw(state))
+        assert isinstance(results[-1], InvalidDrawing)
 
 
 def test_one_raster_from_many_threads(quickdraw_data: Path) -> None:
