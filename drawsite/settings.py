@@ -150,7 +150,9 @@ RECOGNIZER_RATE_BURST = env_int("RECOGNIZER_RATE_BURST", 120)
 # Micro-batcher: at most BATCH_SIZE drawings per predict call, waiting at most BATCH_WAIT_MS to fill one.
 RECOGNIZER_BATCH_SIZE = env_int("RECOGNIZER_BATCH_SIZE", 32)
 RECOGNIZER_BATCH_WAIT_MS = env_float("RECOGNIZER_BATCH_WAIT_MS", 4.0)
-RECOGNIZER_INFERENCE_THREADS = env_int("RECOGNIZER_INFERENCE_THREADS", 2)
+# One thread: a second one in the same process mostly waits for the GIL (measured in docs/benchmarks.md:
+# 200 drawers on one process p99 486 -> 212 ms with one); scale with processes instead.
+RECOGNIZER_INFERENCE_THREADS = env_int("RECOGNIZER_INFERENCE_THREADS", 1)
 # Connections waiting for inference at once; beyond it a request is answered `server_busy`.
 RECOGNIZER_MAX_PENDING = env_int("RECOGNIZER_MAX_PENDING", 2000)
 
