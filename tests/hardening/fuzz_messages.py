@@ -75,8 +75,8 @@ def bad_point(draw: st.DrawFn) -> list:
     """A point with exactly one bad thing: a bad coordinate/time value, wrong arity, or a non-number."""
     point = draw(good_point)
     how = draw(st.sampled_from(["value", "arity", "type", "time"]))
-    if how == "value":
-        point[draw(st.integers(0, 2))] = draw(bad_point_values)
+    if how == "value":  # x or y: a value beyond MAX_COORD can still be a valid time (see "time")
+        point[draw(st.integers(0, 1))] = draw(bad_point_values)
     elif how == "arity":
         point = point[: draw(st.integers(0, 2))] + ([] if draw(st.booleans()) else point + point)
     elif how == "type":
@@ -84,7 +84,13 @@ def bad_point(draw: st.DrawFn) -> list:
             st.one_of(st.text(max_size=5), st.none(), st.booleans(), st.lists(st.integers(), max_size=2))
         )
     else:
-        point[2] = draw(st.one_of(st.floats(max_value=-1e-3, min_value=-1e9), st.floats(MAX_TIME_MS * 1.01, 1e12)))
+        point[2] = draw(
+            st.one_of(
+                st.sampled_from([math.nan, math.inf, -math.inf]),
+                st.floats(max_value=-1e-3, min_value=-1e9),
+                st.floats(MAX_TIME_MS * 1.01, 1e12),
+            )
+        )
     return point
 
 
