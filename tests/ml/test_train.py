@@ -9,8 +9,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from ml import reexport
 from ml.export import MIN_TOP1_AGREEMENT, RELOAD_TOLERANCE
 from ml.inference import load_classifier
+from ml.model import build_model, mirror_averaged
 from ml.train import main, parse_args, recipe_from
 from ml.trainset import Recipe
 
@@ -59,3 +61,31 @@ def test_recipe_overrides(overrides: list[str], expected: dict) -> None:
 def test_recipe_override_refuses_unknown_or_empty(bad: str) -> None:
     with pytest.raises(SystemExit):
         recipe_from(parse_args(["--recipe", bad]))
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_mirror_averaged_is_the_normalised_geometric_mean(seed: int) -> None:
+    model = build_model(3, widths=(4, 4, 4), dense=8)
+    images = np.random.default_rng(seed).integers(0, 256, size=(5, 28, 28)).astype(np.float32)
+    plain, mirrored = model.predict(images, verbose=0), model.predict(images[:, :, ::-1], verbose=0)
+    expected = np.sqrt(plain * mirrored)
+    expected /= expected.sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(mirror_averaged(model).predict(images, verbose=0), expected, rtol=1e-4, atol=1e-6)
+
+
+def test_reexport_keeps_the_weights_and_changes_the_serving(quickdraw_data: Path, tmp_path: Path) -> None:
+    out = tmp_path / "model"
+    assert main(["--data", str(quickdraw_data), "--out", str(out), *SMOKE_ARGS]) == 0
+    images = np.random.default_rng(0).integers(0, 256, size=(4, 28, 28), dtype=np.uint8)
+    mirrored = np.ascontiguousarray(images[:, :, ::-1])
+    trained = load_classifier(out)
+    np.testing.assert_allclose(trained.predict(images), trained.predict(mirrored), atol=1e-5)
+
+    argv = ["--model-dir", str(out), "--data", str(quickdraw_data), "--version", "smoke-bare", "--no-mirror-average", "--skip-live"]
+    assert reexport.main(argv) == 0
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert (metrics["version"], metrics["reexported_from"]) == ("smoke-bare", "smoke")
+    assert metrics["hyperparameters"]["mirror_average"] is False and metrics["held_out"]["bitmaps"]["n"] > 0
+    assert "re-exported by `python -m ml.reexport`" in (out / "MODEL_CARD.md").read_text()
+    bare = load_classifier(out)
+    assert not np.allclose(bare.predict(images), bare.predict(mirrored), atol=1e-3)
