@@ -1,6 +1,7 @@
 """``python -m loadtest``: drawsite's load benchmark (starts its own servers on 127.0.0.1, stops them after).
 
-Scenarios (``--scenarios``, comma-separated): ``one`` one drawer at real speed; ``real`` ``--drawers``
+Scenarios (``--scenarios``, comma-separated): ``one`` one drawer at real speed; ``floor`` the same
+drawer sending ``clear`` instead of its points (no drawing work: the protocol's floor); ``real`` ``--drawers``
 drawers at real speed; ``ramp`` real-speed steps (``--ramp``) until one misses the bar; ``fast``
 closed-loop drawers as fast as possible (rate limit lifted); ``baseline`` the tutorial's PNG POST
 flow on Keras. Prints one table; ``--markdown`` also writes it (with the machine) to a file.
@@ -14,10 +15,10 @@ from pathlib import Path
 from loadtest import procstat
 from loadtest.report import markdown_table, text_table
 from loadtest.stats import Row, ratio
-from loadtest.suite import run_suite
+from loadtest.suite import FLOOR_SCENARIO, run_suite
 from ml.config import quickdraw_dir
 
-ALL_SCENARIOS = "one,real,ramp,fast,baseline"
+ALL_SCENARIOS = "one,floor,real,ramp,fast,baseline"
 TARGET_ONE_P50_MS = 2.0
 TARGET_ONE_P99_MS = 10.0
 TARGET_LOADED_P99_MS = 50.0
@@ -37,7 +38,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     add("--ramp", default="25,50,100,200,400", help="drawer counts of the 'ramp' steps, ascending")
     add("--fast-drawers", type=int, default=8, help="closed-loop connections of the 'fast' scenario (default 8)")
     add("--duration-s", type=float, default=30.0, help="seconds new drawings start in 'real' and each ramp step")
-    add("--one-duration-s", type=float, default=30.0, help="seconds of the 'one', 'fast' and 'baseline' scenarios")
+    add("--one-duration-s", type=float, default=30.0, help="seconds of the 'one', 'floor', 'fast' and 'baseline' scenarios")
     add("--stagger-s", type=float, default=5.0, help="drawers connect at random moments within this window")
     add("--pause-s", type=float, default=1.0, help="pause between a drawer's drawings, seconds")
     add("--final-timeout-s", type=float, default=5.0, help="after this, a drawing's final guesses count as lost")
@@ -63,6 +64,10 @@ def verdicts(rows: list[Row], args: argparse.Namespace) -> list[str]:
         ok = one.p50_ms <= TARGET_ONE_P50_MS and one.p99_ms <= TARGET_ONE_P99_MS
         lines.append(f"one drawer: p50 {one.p50_ms:.2f} ms (target <= {TARGET_ONE_P50_MS:g}), "
                      f"p99 {one.p99_ms:.2f} ms (target <= {TARGET_ONE_P99_MS:g}): {'met' if ok else 'MISSED'}")  # fmt: skip
+    floor = _find(rows, FLOOR_SCENARIO)
+    if floor:
+        lines.append(f"protocol floor (a `clear` answered without drawing work): p50 {floor.p50_ms:.2f} ms, "
+                     f"p99 {floor.p99_ms:.2f} ms" + (f" ({floor.p50_ms / one.p50_ms:.0%} of one drawer's p50)" if one else ""))  # fmt: skip
     if loaded:
         ok = loaded.meets(p99_ms=TARGET_LOADED_P99_MS)
         lines.append(f"{loaded.drawers} real-speed drawers: p99 {loaded.p99_ms:.2f} ms (target <= {TARGET_LOADED_P99_MS:g}), "

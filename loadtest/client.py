@@ -5,6 +5,10 @@ is at least its own (the server may coalesce intermediate states, so a later ``g
 one that first shows these points). A drawing's *final* guesses are the ``guesses`` carrying the
 seq of its last ``points`` message; the protocol promises they arrive, so one that does not arrive
 within ``final_timeout_s`` counts as lost. Then the drawer submits and waits for ``saved``.
+
+A *bare* drawer sends ``clear`` instead of each ``points`` message, with the same timing: the server
+answers an empty drawing at once, without rendering or inference, so its latency is the protocol's
+floor (websockets, Daphne, channels, JSON and this client). It submits nothing.
 """
 
 import asyncio
@@ -53,6 +57,7 @@ class DrawerPlan:
     pause_s: float  # between drawings, after ``saved``
     deadline: float  # perf_counter time after which no new drawing starts
     labels: frozenset[str]  # the served model's categories: a drawing of one is submitted with it as label
+    bare: bool = False  # send ``clear`` instead of the points (the protocol's floor, no drawing work)
 
 
 class _Connection:
@@ -134,7 +139,10 @@ async def _draw_all(conn: _Connection, replays: Sequence[Replay], plan: DrawerPl
                 delay = start + frame.at_ms / MS_PER_S - time.perf_counter()
                 if delay > 0:
                     await asyncio.sleep(delay)
-            message = {"type": "points", "seq": seq, "stroke": frame.stroke, "points": frame.points}
+            if plan.bare:
+                message = {"type": "clear", "seq": seq}
+            else:
+                message = {"type": "points", "seq": seq, "stroke": frame.stroke, "points": frame.points}
             await conn.send(message, timed=True)
             conn.stats.messages += 1
             if not plan.paced:  # closed loop: the next frame once this one is answered
@@ -144,6 +152,9 @@ async def _draw_all(conn: _Connection, replays: Sequence[Replay], plan: DrawerPl
         if not await conn.wait_for(lambda last=last: conn.guessed_seq >= last, plan.final_timeout_s):
             conn.stats.finals_lost += 1
         conn.sent_at.clear()  # anything still unanswered is counted as lost above, not as latency
+        if plan.bare:
+            await asyncio.sleep(plan.pause_s)
+            continue
         await conn.send(
             {"type": "submit", "seq": seq, "label": replay.category if replay.category in plan.labels else None},
             timed=False,

@@ -29,10 +29,12 @@ class Scenario:
     duration_s: float  # no drawing starts after this; drawings in progress finish
     stagger_s: float  # drawers connect at random moments within this window (people arrive over time)
     pause_s: float  # between a drawer's drawings
+    bare: bool = False  # ``clear`` frames instead of points: the protocol's floor (loadtest.client)
 
     @property
     def mode(self) -> str:
-        return "real speed" if self.paced else "as fast as possible"
+        speed = "real speed" if self.paced else "as fast as possible"
+        return f"{speed}, clear only" if self.bare else speed
 
 
 def _trees(pids: Sequence[int]) -> list[int]:
@@ -100,6 +102,7 @@ async def run_scenario(
         pause_s=scenario.pause_s,
         deadline=started + scenario.stagger_s + scenario.duration_s,
         labels=labels,
+        bare=scenario.bare,
     )
     peak_rss, stop = [0], asyncio.Event()
     sampler = asyncio.create_task(_sample_servers(pids, peak_rss, stop))

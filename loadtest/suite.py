@@ -28,6 +28,7 @@ SAME_ADDRESS = {"WEBSOCKET_MAX_CONNECTIONS_PER_CLIENT": "0"}
 # As docs/deployment.md configures production: persistent database connections, not one per save.
 PRODUCTION_DB = {"DJANGO_DB_CONN_MAX_AGE": "60"}
 WARMUP_TIMEOUT_S = 60.0
+FLOOR_SCENARIO = "protocol floor"
 BASELINE_WARMUP_DRAWINGS = 1
 
 
@@ -115,7 +116,7 @@ def run_suite(args: argparse.Namespace) -> list[Row]:
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="loadtest-logs-") as logs:
         log_dir = Path(logs)
-        if wanted & {"one", "real", "ramp"}:
+        if wanted & {"one", "floor", "real", "ramp"}:
             with drawsite_servers(args.processes, backend, server_env, log_dir) as (servers, label):
                 asyncio.run(warm_up(servers, replays, labels))
                 if "one" in wanted:
@@ -123,6 +124,11 @@ def run_suite(args: argparse.Namespace) -> list[Row]:
                         "one drawer", 1, paced=True, duration_s=args.one_duration_s, stagger_s=0.0, pause_s=args.pause_s
                     )
                     _measure(rows, one, servers, label, replays, labels, args)
+                if "floor" in wanted:
+                    floor = Scenario(
+                        FLOOR_SCENARIO, 1, True, args.one_duration_s, stagger_s=0.0, pause_s=args.pause_s, bare=True
+                    )
+                    _measure(rows, floor, servers, label, replays, labels, args)
                 if "real" in wanted:
                     real = Scenario(
                         f"{args.drawers} drawers", args.drawers, True, args.duration_s, args.stagger_s, args.pause_s

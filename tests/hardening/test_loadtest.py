@@ -128,15 +128,20 @@ def test_a_short_real_run_against_one_daphne(quickdraw_data: Path, tmp_path: Pat
     replays = load_replays(quickdraw_data, count=6, seed=1)
     # closed loop outruns the 60 messages/s limit by design: the server runs without it, as in the suite
     scenario = Scenario("smoke", drawers=3, paced=False, duration_s=2.0, stagger_s=0.0, pause_s=0.0)
+    floor = Scenario("floor", drawers=1, paced=False, duration_s=1.0, stagger_s=0.0, pause_s=0.0, bare=True)
     with (
         throwaway_sqlite() as database_url,
         daphne_cluster(1, {"DATABASE_URL": database_url} | UNLIMITED_RATE, tmp_path) as servers,
     ):
-        row = asyncio.run(
-            run_scenario(
-                scenario, servers, replays, labels=model_labels(), final_timeout_s=10.0, servers_label="1", seed=0
+        row, bare = (
+            asyncio.run(
+                run_scenario(each, servers, replays, labels=model_labels(), final_timeout_s=10.0, servers_label="1", seed=0)
             )
+            for each in (scenario, floor)
         )
     assert row.messages > 0 and row.guesses > 0 and row.drawings >= 3
     assert (row.finals_lost, row.saves_lost, row.error_count) == (0, 0, 0)
     assert 0 < row.p50_ms <= row.p99_ms and row.server_cpu_s > 0 and row.server_rss_bytes > 0
+    # clear-only: every frame answered at once, nothing submitted
+    assert bare.guesses == bare.messages > 0 and bare.mode == "as fast as possible, clear only"
+    assert (bare.finals_lost, bare.saves_lost, bare.error_count) == (0, 0, 0) and 0 < bare.p50_ms
