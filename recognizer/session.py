@@ -149,6 +149,8 @@ class DrawingSession:
         if self.strokes:
             removed = self.strokes.pop()
             self.point_count -= len(removed[0])
+        if self.strokes:  # the new last stroke may grow again, and snapshots share it: grow a copy instead
+            self.strokes[-1] = [list(axis) for axis in self.strokes[-1]]
 
     def _reset_drawing(self) -> None:
         self.strokes = []

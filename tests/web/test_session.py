@@ -132,6 +132,24 @@ def test_snapshot_is_a_copy() -> None:
     assert snapshot.seq == 0
 
 
+@pytest.mark.parametrize("then", ["continue", "new stroke", "clear then draw"])
+def test_a_snapshot_never_changes_after_undo(then: str) -> None:
+    """Snapshots share the strokes that no longer grow; undo makes one grow again, so it must not be shared."""
+    session = DrawingSession(SMALL)
+    session.apply(pts(0, 0, (1, 2, 3)))
+    session.apply(pts(1, 1, (4, 5, 6)))
+    snapshot = session.snapshot()  # what a running inference batch holds
+    session.apply(Undo(seq=2))
+    if then == "continue":
+        session.apply(pts(3, 0, (7, 8, 9)))
+    elif then == "new stroke":
+        session.apply(pts(3, 1, (7, 8, 9)))
+    else:
+        session.apply(Clear(seq=3))
+        session.apply(pts(4, 0, (7, 8, 9)))
+    assert snapshot.strokes == [[[1], [2], [3]], [[4], [5], [6]]]
+
+
 # room for real drawings
 LARGE = dataclasses.replace(
     SMALL, max_points_per_message=1_000, max_strokes=250, max_points=20_000, max_coord=10_000.0, max_time_ms=3.6e6
