@@ -87,8 +87,10 @@ class GameConsumer(AsyncWebsocketConsumer):
             task.cancel()
         if self.player_id is None:
             return
-        if self.live is not None and self.live.open and self.live.dirty:
-            await self._save_live(self.live)  # the drawing so far, for a comeback or the round's end
+        if self.live is not None and self.live.open:
+            # the drawing so far, for a comeback or the round's end; even when not dirty: a sync save cancelled
+            # above may still have been queued for the database thread, and it had already cleared ``dirty``
+            await self._save_live(self.live)
         gone = await db(services.player_disconnect)(
             player_id=self.player_id, channel=self.channel_name, now=timezone.now()
         )

@@ -9,7 +9,7 @@ from game import services
 from game.consumers import CLOSE_REPLACED, CLOSE_ROOM_FULL, CLOSE_UNKNOWN_ROOM
 from game.models import GameDrawing, Player as PlayerRow, Room
 from recognizer.models import Drawing
-from tests.game.conftest import LINE, SCRIBBLE
+from tests.game.conftest import LINE, RECEIVE_TIMEOUT_S, SCRIBBLE, settle
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("game_settings")]
 
@@ -243,6 +243,39 @@ async def test_reconnect_with_token_restores_seat_score_and_drawing(code, connec
             await bob_again.draw("points", stroke=1, points=[[5, 5, 400], [9, 9, 420]])  # continues it: stroke 1
             assert (await bob_again.until("guesses"))["seq"] == 101
             await ann.until("room", lambda m: all(p["connected"] for p in m["players"]))
+
+
+async def test_a_sync_the_disconnect_cancels_does_not_lose_the_drawing(code, connect, players, settings) -> None:
+    """The periodic sync marks the drawing clean before its database call; a call still queued when the player
+    leaves is cancelled with the sync task, so the disconnect must save the drawing itself.
+
+    The one database thread is held twice so that the queue becomes: the disconnect's own database hop
+    (channels' dispatch), a second hold, the sync's save. The disconnect runs between the two holds."""
+    import asyncio
+    import threading
+
+    settings.GAME_SYNC_INTERVAL_MS = 300  # the first sync comes ~0.3 s after the round opened
+    first, second = threading.Event(), threading.Event()
+    holds = []
+
+    def hold(release: threading.Event) -> None:
+        holds.append(asyncio.ensure_future(database_sync_to_async(release.wait)(RECEIVE_TIMEOUT_S)))
+
+    loop = asyncio.get_running_loop()
+    async with players(code, "Ann") as (ann,):
+        async with connect(code) as bob:
+            await bob.join("Bob")
+            await start(ann, rounds=1, seconds=10)
+            await bob.until("round_started")
+            await bob.draw("points", stroke=0, points=SCRIBBLE)
+            await bob.until("guesses")
+            hold(first)
+            loop.call_later(0.1, hold, second)  # after the disconnect's hop, before the sync's save
+            loop.call_later(0.5, first.set)
+            loop.call_later(0.8, second.set)
+        assert all([await each for each in holds])
+        saved = await GameDrawing.objects.aget(round__room__code=code, player__name="Bob")
+        assert saved.strokes == [[[x for x, _, _ in SCRIBBLE], [y for _, y, _ in SCRIBBLE], [t for _, _, t in SCRIBBLE]]]
 
 
 async def test_host_leaving_passes_the_role_and_the_seat_is_freed_after_the_hold(code, connect, settings) -> None:
