@@ -9,7 +9,7 @@ from game import services
 from game.consumers import CLOSE_REPLACED, CLOSE_ROOM_FULL, CLOSE_UNKNOWN_ROOM
 from game.models import GameDrawing, Player as PlayerRow, Room
 from recognizer.models import Drawing
-from tests.game.conftest import LINE, RECEIVE_TIMEOUT_S, SCRIBBLE, settle
+from tests.game.conftest import LINE, RECEIVE_TIMEOUT_S, SCRIBBLE
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("game_settings")]
 
