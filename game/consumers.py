@@ -260,10 +260,12 @@ class GameConsumer(AsyncWebsocketConsumer):
     async def _save_live(self, live: LiveDrawing) -> None:
         live.dirty = False
         snapshot = live.session.snapshot()
-        await db(rounds.drawing_sync)(
+        # shielded: the round's end or a disconnect cancels the task awaiting it, and a cancelled call that is
+        # still queued for the database thread would never run (the deadline's final state would be lost)
+        await asyncio.shield(db(rounds.drawing_sync)(
             round_id=live.round_id, player_id=self.player_id, strokes=snapshot.strokes, canvas=live.session.canvas,
             guesses=live.last_guesses, timeline=list(live.session.timeline),
-        )
+        ))
 
     async def _fan_out(self, live: LiveDrawing) -> None:
         await asyncio.sleep(self.config.strokes_interval_ms / MS_PER_S)
