@@ -225,10 +225,10 @@ class GameConsumer(AsyncWebsocketConsumer):
             self._spawn(self._recognized(live, snapshot.strokes, outcome), self.tasks)
 
     async def _recognized(self, live: LiveDrawing, strokes: list, guesses: list[Guess]) -> None:
-        recognition = await db(rounds.drawing_recognize)(
+        recognition = await asyncio.shield(db(rounds.drawing_recognize)(  # recorded even if the player leaves now
             round_id=live.round_id, player_id=self.player_id, strokes=strokes, canvas=live.session.canvas,
             guesses=guesses, timeline=list(live.session.timeline), now=timezone.now(),
-        )
+        ))
         if recognition is not None:
             await self._flush_ops(live)  # spectators see the whole drawing before the news
             await self._broadcast([recognition.payload], round_id=live.round_id)
