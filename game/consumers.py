@@ -248,6 +248,8 @@ class GameConsumer(AsyncWebsocketConsumer):
         await asyncio.sleep(remaining_ms / MS_PER_S)
         live.open = False
         if not live.recognized and not live.session.is_empty:
+            if live.dirty:  # the strokes first: the round's end cancels final guesses slower than the grace
+                await self._save_live(live)
             live.last_guesses = await self._final_guesses(live)
             await self._save_live(live)
 

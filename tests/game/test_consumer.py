@@ -278,6 +278,25 @@ async def test_a_sync_the_disconnect_cancels_does_not_lose_the_drawing(code, con
         assert saved.strokes == [[[x for x, _, _ in SCRIBBLE], [y for _, y, _ in SCRIBBLE], [t for _, _, t in SCRIBBLE]]]
 
 
+async def test_the_deadline_saves_the_strokes_before_slow_final_guesses(
+    code, connect, players, settings, short_rounds, fake_classifier
+) -> None:
+    """The round closes GAME_FINISH_GRACE_MS after its deadline and cancels what is still waiting; final guesses
+    slower than that must not keep the drawing (never synced here) from the database."""
+    settings.GAME_SYNC_INTERVAL_MS = 60_000  # no periodic sync: only the deadline saves
+    async with players(code, "Ann") as (ann,):
+        async with connect(code) as bob:
+            await bob.join("Bob")
+            await start(ann, rounds=1, seconds=short_rounds)
+            await bob.until("round_started")
+            await bob.draw("points", stroke=0, points=SCRIBBLE)
+            await bob.until("guesses")
+            fake_classifier.delay_s = 1.0  # the final guesses outlast the grace
+            await bob.until("round_over")
+        saved = await GameDrawing.objects.aget(round__room__code=code, player__name="Bob")
+        assert saved.strokes == [[[x for x, _, _ in SCRIBBLE], [y for _, y, _ in SCRIBBLE], [t for _, _, t in SCRIBBLE]]]
+
+
 async def test_host_leaving_passes_the_role_and_the_seat_is_freed_after_the_hold(code, connect, settings) -> None:
     settings.GAME_SEAT_HOLD_MS = 300
     async with connect(code) as first, connect(code) as second:
