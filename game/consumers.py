@@ -243,8 +243,8 @@ class GameConsumer(AsyncWebsocketConsumer):
         return outcome
 
     async def _close_at_deadline(self, live: LiveDrawing, remaining_ms: int) -> None:
-        """At the deadline drawing stops; the drawing and its final guesses reach the database before the
-        round is closed (``finish_grace_ms`` later, by whichever process claims it)."""
+        """At the deadline drawing stops; the drawing reaches the database at once and again with its final
+        guesses, before the round is closed (``finish_grace_ms`` later, by whichever process claims it)."""
         await asyncio.sleep(remaining_ms / MS_PER_S)
         live.open = False
         if not live.recognized and not live.session.is_empty:
