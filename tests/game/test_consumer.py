@@ -291,7 +291,7 @@ async def test_the_deadline_saves_the_strokes_before_slow_final_guesses(
             await bob.until("round_started")
             await bob.draw("points", stroke=0, points=SCRIBBLE)
             await bob.until("guesses")
-            fake_classifier.delay_s = 1.0  # the final guesses outlast the grace
+            fake_classifier.delay_s = 0.5  # the final guesses outlast the grace (GAME_FINISH_GRACE_MS 100 here)
             await bob.until("round_over")
         saved = await GameDrawing.objects.aget(round__room__code=code, player__name="Bob")
         assert saved.strokes == [[[x for x, _, _ in SCRIBBLE], [y for _, y, _ in SCRIBBLE], [t for _, _, t in SCRIBBLE]]]
