@@ -64,6 +64,11 @@ def export_model(
     model.save(out_dir / KERAS_FILE)
     (out_dir / MODEL_FILE).write_bytes(to_tflite(model, quantization, mirror))
     write_json(out_dir / LABELS_FILE, list(labels))
+    write_metrics(out_dir, metrics)
+
+
+def write_metrics(out_dir: Path, metrics: dict) -> None:
+    """Rewrite ``metrics.json`` alone (figures measured after the export)."""
     write_json(out_dir / METRICS_FILE, metrics)
 
 

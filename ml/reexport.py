@@ -48,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     metrics.update(version=args.version, reexported_from=metrics["version"])
     metrics.pop("held_out", None)
     export_and_check(model, labels, metrics, args.model_dir, validation.images[:RELOAD_CHECK_IMAGES])
-    figures = publish_heldout(model, labels, metrics, args.model_dir, held, live=not args.skip_live)
+    figures = publish_heldout(labels, metrics, args.model_dir, held, live=not args.skip_live)
     print(json.dumps(headline(figures), indent=1))
     return 0
 

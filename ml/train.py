@@ -22,7 +22,7 @@ import numpy as np
 
 from ml import dataset, trainset
 from ml.config import DEFAULT_MODEL_DIR, quickdraw_dir
-from ml.export import DEFAULT_QUANTIZATION, QUANTIZATIONS, check_reload, export_model
+from ml.export import DEFAULT_QUANTIZATION, QUANTIZATIONS, check_reload, export_model, write_metrics
 from ml.extra import load_extra
 from ml.holdout import evaluate
 from ml.inference import load_classifier
@@ -197,12 +197,11 @@ def export_and_check(model: keras.Model, labels: list[str], metrics: dict, out: 
     metrics.update(reload_max_gap=check["max_gap"], reload_top1_agreement=check["top1_agreement"])
 
 
-def publish_heldout(model: keras.Model, labels: list[str], metrics: dict, out: Path, held: dataset.HeldOut, live: bool) -> dict:
+def publish_heldout(labels: list[str], metrics: dict, out: Path, held: dataset.HeldOut, live: bool) -> dict:
     """Evaluate the exported model on the test side; write metrics.json, confusion.png and MODEL_CARD.md."""
     figures = evaluate(load_classifier(out), held, live=live)
     metrics.update(held_out=figures)
-    hyper = metrics["hyperparameters"]
-    export_model(model, labels, metrics, out, hyper["quantization"], hyper["mirror_average"])
+    write_metrics(out, metrics)
     write_confusion_png(np.array(figures["confusion_matrix_bitmaps"]), labels, out)
     write_model_card(metrics, out)
     return figures
@@ -227,11 +226,11 @@ def run(args: argparse.Namespace) -> int:
     export_and_check(model, labels, metrics, args.out, (validation if len(validation) else data).images[:RELOAD_CHECK_IMAGES])
     if args.tune:  # a tuning run never looks at the test side
         metrics.update(validation=evaluate(load_classifier(args.out), validation_side(validation, side), live=not args.skip_live))
-        export_model(model, labels, metrics, args.out, args.quantization, args.mirror_average)
+        write_metrics(args.out, metrics)
         print(json.dumps(headline(metrics["validation"]), indent=1))
         print(f"tuning run done in {time.perf_counter() - started:.0f} s (training {train_seconds:.0f} s) -> {args.out}")
         return 0
-    figures = publish_heldout(model, labels, metrics, args.out, held, live=not args.skip_live)
+    figures = publish_heldout(labels, metrics, args.out, held, live=not args.skip_live)
     print(json.dumps(headline(figures), indent=1))
     print(f"done in {time.perf_counter() - started:.0f} s (training {train_seconds:.0f} s) -> {args.out}")
     return 0

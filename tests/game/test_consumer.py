@@ -1,13 +1,15 @@
 """The game websocket on the in-memory channel layer: every message and every error, with the fake classifier."""
 
+import asyncio
 import json
+import threading
 
 import pytest
 from channels.db import database_sync_to_async
 
 from game import services
 from game.consumers import CLOSE_REPLACED, CLOSE_ROOM_FULL, CLOSE_UNKNOWN_ROOM
-from game.models import GameDrawing, Player as PlayerRow, Room
+from game.models import GameDrawing, Player as PlayerRow
 from recognizer.models import Drawing
 from tests.game.conftest import LINE, RECEIVE_TIMEOUT_S, SCRIBBLE
 
@@ -220,8 +222,6 @@ async def bob_id(player) -> int:
 
 async def settle_sync() -> None:
     """Long enough for a drawing sync (GAME_SYNC_INTERVAL_MS in the fast timings) to reach the database."""
-    import asyncio
-
     await asyncio.sleep(0.2)
 
 
@@ -251,9 +251,6 @@ async def test_a_sync_the_disconnect_cancels_does_not_lose_the_drawing(code, con
 
     The one database thread is held twice so that the queue becomes: the disconnect's own database hop
     (channels' dispatch), a second hold, the sync's save. The disconnect runs between the two holds."""
-    import asyncio
-    import threading
-
     settings.GAME_SYNC_INTERVAL_MS = 300  # the first sync comes ~0.3 s after the round opened
     first, second = threading.Event(), threading.Event()
     holds = []
