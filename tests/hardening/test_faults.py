@@ -7,16 +7,20 @@ db.sqlite3: each test makes its own database and, where it needs one, its own Re
 
 import asyncio
 import json
+import math
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pytest
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
+from game.conf import game_config
+from game.prompts import class_top1, prompt_pool
 from loadtest.servers import (
     DaphneServer,
     RedisServer,
@@ -68,7 +72,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
         database_url = stack.enter_context(throwaway_postgres())
         redis = stack.enter_context(throwaway_redis())
         log_dir = Path(tmp_path_factory.mktemp("daphne-logs"))
-        env = {"DATABASE_URL": database_url, "REDIS_URL": redis.url, **FAST_GAME}
+        env = {"DATABASE_URL": database_url, "REDIS_URL": redis.url, **FAST_GAME, **prompts_unlike_the_test_lines()}
         servers = stack.enter_context(daphne_cluster(2, env, log_dir))
         yield Cluster(servers, database_url, redis)
 
@@ -180,9 +184,28 @@ async def test_a_redis_restart_does_not_break_drawing_connections(cluster: Clust
 
 ROUND_SECONDS = 10  # the shortest round the rules allow
 GAME_TIMEOUT_S = ROUND_SECONDS + 20.0  # a round, its grace, and reconnects
-LINE_A = [[[10, 60, 110], [10, 12, 15], [0, 40, 80]]]  # short lines: unlikely to be any prompt at once
+LINE_A = [[[10, 60, 110], [10, 12, 15], [0, 40, 80]]]  # short lines, kept out of the prompts (see below)
 LINE_B = [[[200, 150, 100], [30, 31, 32], [0, 40, 80]]]
 LINE_C = [[[30, 30], [100, 200], [900, 960]]]
+GAME_STATES = (LINE_A, LINE_B, LINE_A + LINE_C, LINE_B + LINE_C)  # every drawing the game tests get guesses for
+
+
+def prompts_unlike_the_test_lines() -> dict[str, str]:
+    """Server settings whose prompt pool leaves out what the served model sees in the test lines (a line reads
+    as "diamond"): a player recognized at once could draw no more, and these tests draw on."""
+    from ml.config import DEFAULT_MODEL_DIR
+    from ml.inference import METRICS_FILE, load_classifier
+    from ml.raster import render_raw
+    from recognizer.selectors import per_class_figures
+
+    classifier = load_classifier(DEFAULT_MODEL_DIR)
+    figures = per_class_figures(json.loads((DEFAULT_MODEL_DIR / METRICS_FILE).read_text(encoding="utf-8")))
+    sets = game_config().prompt_metric_sets
+    seen = {classifier.labels[int(row.argmax())] for row in classifier.predict(np.stack([render_raw(s) for s in GAME_STATES]))}
+    floor = math.nextafter(max(class_top1(figures.get(label, {}), sets) or 0.0 for label in seen), math.inf)
+    pool = prompt_pool(classifier.labels, figures, min_top1=floor, metric_sets=sets)
+    assert pool and not seen & set(pool), f"no prompt pool avoids {seen}: change the test lines"
+    return {"GAME_MIN_PROMPT_TOP1": repr(floor)}
 
 
 def create_room(server: DaphneServer) -> str:
