@@ -61,12 +61,12 @@ def stroke_states(replay: Replay) -> list[list[list[list[float]]]]:
     """The raw drawing after each finished stroke (what the tutorial page sends on every pen-up)."""
     strokes: list[list[list[float]]] = []
     states = []
-    for frame in replay.frames:
-        if frame.stroke == len(strokes):
+    for chunk in replay.messages:
+        if chunk.stroke == len(strokes):
             if strokes:
                 states.append([list(map(list, s)) for s in strokes])
             strokes.append([[], [], []])
-        for x, y, t in frame.points:
+        for x, y, t in chunk.points:
             strokes[-1][0].append(x)
             strokes[-1][1].append(y)
             strokes[-1][2].append(t)

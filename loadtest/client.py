@@ -134,18 +134,18 @@ async def _draw_all(conn: _Connection, replays: Sequence[Replay], plan: DrawerPl
             return
         conn.stats.drawings += 1
         start = time.perf_counter()
-        for frame in replay.frames:
+        for chunk in replay.messages:
             if plan.paced:
-                delay = start + frame.at_ms / MS_PER_S - time.perf_counter()
+                delay = start + chunk.at_ms / MS_PER_S - time.perf_counter()
                 if delay > 0:
                     await asyncio.sleep(delay)
             if plan.bare:
                 message = {"type": "clear", "seq": seq}
             else:
-                message = {"type": "points", "seq": seq, "stroke": frame.stroke, "points": frame.points}
+                message = {"type": "points", "seq": seq, "stroke": chunk.stroke, "points": chunk.points}
             await conn.send(message, timed=True)
             conn.stats.messages += 1
-            if not plan.paced:  # closed loop: the next frame once this one is answered
+            if not plan.paced:  # closed loop: the next message once this one is answered
                 await conn.wait_for(lambda s=seq: conn.answered_seq >= s, plan.final_timeout_s)
             seq += 1
         last = seq - 1

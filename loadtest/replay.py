@@ -1,16 +1,19 @@
 """Real Quick, Draw! drawings turned into the messages a browser would send (pure, no Django).
 
-A browser sends at most one ``points`` message per animation frame (~16.7 ms at 60 Hz) and stroke,
-holding the points the pointer produced in that frame; ``frames_of`` does the same with the raw
-drawing's own ``t`` timestamps, so a replay runs at the speed the person really drew.
+The drawing page (static/js/app.js) collects pointer samples and sends them as one ``points`` message
+per stroke at most every ``SEND_INTERVAL_MS``, on the animation frame after that wait, and at once on
+pen-up; ``page_messages`` does the same with the raw drawing's own ``t`` timestamps, so a replay runs at
+the speed the person really drew and sends what the page would send (~30 messages/s while drawing).
 """
 
 import json
+import math
 import random
 from dataclasses import dataclass
 from pathlib import Path
 
 FRAME_MS = 1000.0 / 60.0  # one requestAnimationFrame at 60 Hz
+SEND_INTERVAL_MS = 32.0  # static/js/app.js SEND_INTERVAL_MS (a test keeps the two equal)
 
 
 @dataclass(frozen=True)
@@ -46,25 +49,44 @@ def chunk_by_time(strokes: list, interval_ms: float) -> list[Chunk]:
 
 @dataclass(frozen=True)
 class Replay:
-    """One real drawing as the messages of its frames."""
+    """One real drawing as the messages the page sends for it."""
 
     category: str
     key_id: str
-    frames: list[Chunk]
+    messages: list[Chunk]
 
     @property
     def duration_ms(self) -> float:
-        return self.frames[-1].at_ms if self.frames else 0.0
+        return self.messages[-1].at_ms if self.messages else 0.0
 
 
-def frames_of(raw_strokes: list, frame_ms: float = FRAME_MS) -> list[Chunk]:
-    """The drawing's ``points`` messages, one per frame and stroke, times shifted so the first point is t=0."""
+def page_messages(raw_strokes: list, *, frame_ms: float = FRAME_MS, send_interval_ms: float = SEND_INTERVAL_MS) -> list[Chunk]:
+    """The drawing's ``points`` messages as the page sends them, times shifted so the first point is t=0.
+
+    A point that finds no send pending schedules one on the first animation frame at least
+    ``send_interval_ms`` after the previous send; the points gathered until then leave together. The
+    last point of a stroke (pen-up) sends what is pending at once.
+    """
     times = [t for stroke in raw_strokes for t in stroke[2]]
     if not times:
         return []
     start = min(times)
-    shifted = [[xs, ys, [t - start for t in ts]] for xs, ys, ts in raw_strokes]
-    return chunk_by_time(shifted, frame_ms)
+    messages: list[Chunk] = []
+    last_send = -math.inf
+    for number, (xs, ys, ts) in enumerate(raw_strokes):
+        pending: list[list[float]] = []
+        send_at = None
+        for index, (x, y, t) in enumerate(zip(xs, ys, [t - start for t in ts], strict=True)):
+            if send_at is not None and send_at < t:  # points of the same instant go together
+                messages.append(Chunk(at_ms=send_at, stroke=number, points=pending))
+                last_send, pending, send_at = send_at, [], None
+            pending.append([x, y, t])
+            if send_at is None:
+                send_at = math.ceil(max(t, last_send + send_interval_ms) / frame_ms) * frame_ms
+            if index == len(ts) - 1:
+                messages.append(Chunk(at_ms=t, stroke=number, points=pending))
+                last_send = t
+    return messages
 
 
 def load_replays(data_dir: Path, *, count: int, seed: int) -> list[Replay]:
@@ -81,7 +103,7 @@ def load_replays(data_dir: Path, *, count: int, seed: int) -> list[Replay]:
     replays = []
     for category, line in chosen:
         record = json.loads(line)
-        frames = frames_of(record["drawing"])
-        if frames:
-            replays.append(Replay(category=category, key_id=str(record.get("key_id", "")), frames=frames))
+        messages = page_messages(record["drawing"])
+        if messages:
+            replays.append(Replay(category=category, key_id=str(record.get("key_id", "")), messages=messages))
     return replays

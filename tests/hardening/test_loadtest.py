@@ -2,6 +2,7 @@
 
 import asyncio
 import math
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import pytest
 
 from loadtest import procstat
 from loadtest.baseline import canvas_png, stroke_states
-from loadtest.replay import FRAME_MS, Replay, frames_of
+from loadtest.replay import FRAME_MS, SEND_INTERVAL_MS, Replay, page_messages
 from loadtest.report import markdown_table, text_table
 from loadtest.stats import Row, percentiles
 from loadtest.replay import Chunk
@@ -53,21 +54,42 @@ def test_sampling_this_process_gives_plausible_figures() -> None:
     assert sample.cpu_s > 0 and sample.rss_bytes > 1024 * 1024
 
 
+TIMES = list(range(0, 65, 5))  # a stroke sampled every 5 ms for 60 ms
+
+
 @pytest.mark.parametrize(
     ("strokes", "expected"),
     [
         ([], []),
-        # times are shifted so the drawing starts at t=0
-        ([[[1, 2], [3, 4], [1000, 1010]]], [Chunk(10, 0, [[1, 3, 0], [2, 4, 10]])]),
-        # one message per frame: points 20 ms apart fall in different 16.7 ms frames
-        ([[[1, 2], [1, 2], [0, 20]]], [Chunk(0, 0, [[1, 1, 0]]), Chunk(20, 0, [[2, 2, 20]])]),
-        # a new stroke starts a new message even inside the same frame
-        ([[[1], [1], [0]], [[2], [2], [5]]], [Chunk(0, 0, [[1, 1, 0]]), Chunk(5, 1, [[2, 2, 5]])]),
+        # times are shifted so the drawing starts at t=0; the first point leaves on the next frame (t=0),
+        # pen-up sends the rest at once
+        ([[[1, 2], [3, 4], [1000, 1010]]], [Chunk(0, 0, [[1, 3, 0]]), Chunk(10, 0, [[2, 4, 10]])]),
+        # mid-stroke: the points of the next ~32 ms leave together on the frame after the wait
+        (
+            [[TIMES, TIMES, TIMES]],
+            [
+                Chunk(0, 0, [[0, 0, 0]]),
+                Chunk(2 * FRAME_MS, 0, [[t, t, t] for t in TIMES[1:7]]),
+                Chunk(60, 0, [[t, t, t] for t in TIMES[7:]]),
+            ],
+        ),
+        # a new stroke's first point waits out the interval since the pen-up send
+        (
+            [[[1], [1], [0]], [[2, 3], [2, 3], [10, 50]]],
+            [Chunk(0, 0, [[1, 1, 0]]), Chunk(2 * FRAME_MS, 1, [[2, 2, 10]]), Chunk(50, 1, [[3, 3, 50]])],
+        ),
+        # points of the same instant go in one message
+        ([[[1, 2], [1, 2], [0, 0]]], [Chunk(0, 0, [[1, 1, 0], [2, 2, 0]])]),
     ],
 )
-def test_frames_follow_the_browser_animation_frame(strokes: list, expected: list) -> None:
-    assert FRAME_MS == pytest.approx(16.67, abs=0.01)
-    assert frames_of(strokes) == expected
+def test_messages_follow_the_page_send_cadence(strokes: list, expected: list) -> None:
+    assert page_messages(strokes) == expected
+
+
+def test_the_send_interval_is_the_pages() -> None:
+    script = (Path(__file__).resolve().parents[2] / "static" / "js" / "app.js").read_text(encoding="utf-8")
+    match = re.search(r"const SEND_INTERVAL_MS = (\d+(?:\.\d+)?);", script)
+    assert match and float(match.group(1)) == SEND_INTERVAL_MS and FRAME_MS == pytest.approx(16.67, abs=0.01)
 
 
 @pytest.mark.parametrize(
@@ -110,7 +132,7 @@ def test_derived_figures_and_tables() -> None:
 
 
 def test_the_baseline_canvas_is_sent_after_every_stroke() -> None:
-    replay = Replay("cat", "k", frames_of([[[0, 50], [0, 50], [0, 10]], [[50, 0], [0, 50], [100, 110]]]))
+    replay = Replay("cat", "k", page_messages([[[0, 50], [0, 50], [0, 10]], [[50, 0], [0, 50], [100, 110]]]))
     states = stroke_states(replay)
     assert [len(state) for state in states] == [1, 2]
     png = canvas_png(states[-1])
