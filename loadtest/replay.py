@@ -1,19 +1,17 @@
 """Real Quick, Draw! drawings turned into the messages a browser would send (pure, no Django).
 
 The drawing page (static/js/app.js) collects pointer samples and sends them as one ``points`` message
-per stroke at most every ``SEND_INTERVAL_MS``, on the animation frame after that wait, and at once on
-pen-up; ``page_messages`` does the same with the raw drawing's own ``t`` timestamps, so a replay runs at
-the speed the person really drew and sends what the page would send (~30 messages/s while drawing).
+per stroke at most every 32 ms, on the animation frame after that wait, and at once on pen-up
+(``ml.live.page_sends``); ``page_messages`` turns a raw drawing into those messages by its own ``t``
+timestamps, so a replay runs at the speed the person really drew and sends what the page would send.
 """
 
 import json
-import math
 import random
 from dataclasses import dataclass
 from pathlib import Path
 
-FRAME_MS = 1000.0 / 60.0  # one requestAnimationFrame at 60 Hz
-SEND_INTERVAL_MS = 32.0  # static/js/app.js SEND_INTERVAL_MS (a test keeps the two equal)
+from ml.live import page_sends
 
 
 @dataclass(frozen=True)
@@ -60,32 +58,16 @@ class Replay:
         return self.messages[-1].at_ms if self.messages else 0.0
 
 
-def page_messages(raw_strokes: list, *, frame_ms: float = FRAME_MS, send_interval_ms: float = SEND_INTERVAL_MS) -> list[Chunk]:
-    """The drawing's ``points`` messages as the page sends them, times shifted so the first point is t=0.
-
-    A point that finds no send pending schedules one on the first animation frame at least
-    ``send_interval_ms`` after the previous send; the points gathered until then leave together. The
-    last point of a stroke (pen-up) sends what is pending at once.
-    """
+def page_messages(raw_strokes: list) -> list[Chunk]:
+    """The drawing's ``points`` messages as the page sends them (``ml.live.page_sends``), times from its first point."""
     times = [t for stroke in raw_strokes for t in stroke[2]]
     if not times:
         return []
-    start = min(times)
-    messages: list[Chunk] = []
-    last_send = -math.inf
-    for number, (xs, ys, ts) in enumerate(raw_strokes):
-        pending: list[list[float]] = []
-        send_at = None
-        for index, (x, y, t) in enumerate(zip(xs, ys, [t - start for t in ts], strict=True)):
-            if send_at is not None and send_at < t:  # points of the same instant go together
-                messages.append(Chunk(at_ms=send_at, stroke=number, points=pending))
-                last_send, pending, send_at = send_at, [], None
-            pending.append([x, y, t])
-            if send_at is None:
-                send_at = math.ceil(max(t, last_send + send_interval_ms) / frame_ms) * frame_ms
-            if index == len(ts) - 1:
-                messages.append(Chunk(at_ms=t, stroke=number, points=pending))
-                last_send = t
+    first = min(times)
+    messages = []
+    for send in page_sends(raw_strokes):
+        xs, ys, ts = (values[send.start : send.stop] for values in raw_strokes[send.stroke])
+        messages.append(Chunk(at_ms=send.at, stroke=send.stroke, points=[[x, y, t - first] for x, y, t in zip(xs, ys, ts)]))
     return messages
 
 

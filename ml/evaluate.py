@@ -12,14 +12,15 @@ read (``ml.evaluation`` says how each is rendered and predicted: the serving pat
          "skipped": {"items", "categories"},   # categories outside the model's vocabulary
          "invalid"},                           # drawings ml.raster refuses; not in n
      "live": {"n", "recognized_some_prefix", "mean_time_fraction_to_lock" (0-1), "updates",
-              "frame_ms", "skipped", "invalid"},
+              "frame_ms", "send_interval_ms", "skipped", "invalid"},
      "six_way": {"n", "top1", "classes"},
      "seconds"}
 
 Every key is always present. A section is null when DIR has no file of its format (``live`` also
 with ``--no-live``; ``six_way`` when there are neither simplified nor raw files); a figure is null
-when its n is 0. ``live`` replays each raw drawing in ``ml.live.FRAME_MS`` updates, as the browser
-sends it; ``six_way`` is top-1 over every simplified and raw drawing of cat, giraffe, sheep, bat,
+when its n is 0. ``live`` replays each raw drawing in the messages the drawing page sends (a stroke's new
+points at most every ``send_interval_ms``, on a ``frame_ms`` animation frame, and at pen-up:
+``ml.live.page_sends``), predicting after each; ``six_way`` is top-1 over every simplified and raw drawing of cat, giraffe, sheep, bat,
 octopus and camel with the softmax restricted to those six. ``--split heldout`` keeps only the
 rows ``ml.dataset`` holds out from training (the highest 10% upstream rows of each bitmap category,
 stroke drawings in its test folds): on the shared folder its figures are the model's held-out ones.
@@ -111,7 +112,8 @@ def _section_lines(result: dict) -> list[str]:
         fraction = replay["mean_time_fraction_to_lock"]
         lines += [
             "",
-            f"live replay: {replay['n']} raw drawings, {replay['updates']} updates ({replay['frame_ms']} ms frames)",
+            f"live replay: {replay['n']} raw drawings, {replay['updates']} updates (sent at most every "
+            f"{replay['send_interval_ms']} ms, on {replay['frame_ms']} ms frames)",
             f"  true category top-1 at some point: {_pct(replay['recognized_some_prefix'])} %",
             f"  mean time fraction to lock: {'-' if fraction is None else f'{fraction:.3f}'} (1.0 = never locked)",
         ]
@@ -160,7 +162,10 @@ def build_parser() -> argparse.ArgumentParser:
                              "ml.train never trains on: highest 10%% bitmap rows, stroke rows in test folds)")
     parser.add_argument("--no-live", action="store_true", help="skip the live replay (the slow part); live is null")
     parser.add_argument("--frame-ms", type=float, default=live.FRAME_MS,
-                        help=f"live replay: ms of drawing per update (default {live.FRAME_MS:.2f}, one 60 Hz frame)")
+                        help=f"live replay: the page's animation frame, ms (default {live.FRAME_MS:.2f}, 60 Hz)")
+    parser.add_argument("--send-interval-ms", type=float, default=live.SEND_INTERVAL_MS,
+                        help=f"live replay: the page sends a stroke's new points at most this often, ms (default "
+                             f"{live.SEND_INTERVAL_MS:g}, as static/js/app.js; 0: every frame)")
     parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     return parser
 
@@ -170,7 +175,7 @@ def run(args: argparse.Namespace) -> dict:
     started = time.perf_counter()
     folder = describe_folder(args.data if args.data is not None else quickdraw_dir())
     classifier = load_model(args.model)
-    figures = evaluate(classifier, folder, args.split, not args.no_live, args.frame_ms, progress)
+    figures = evaluate(classifier, folder, args.split, not args.no_live, args.frame_ms, progress, args.send_interval_ms)
     header = {
         "model": {
             "dir": str(classifier.model_path.parent),
@@ -187,6 +192,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if not args.frame_ms > 0:
         build_parser().error("--frame-ms must be positive")
+    if not args.send_interval_ms >= 0:
+        build_parser().error("--send-interval-ms must not be negative")
     try:
         with stdout_to_stderr() if args.json else contextlib.nullcontext():
             result = run(args)

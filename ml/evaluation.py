@@ -138,10 +138,12 @@ class Batches:
 
 @dataclass
 class LiveReplay:
-    """Raw drawings replayed update by update (``ml.live``); all of a drawing's states in one predict."""
+    """Raw drawings replayed message by message as the page sends them (``ml.live.page_chunks``); all of a
+    drawing's states in one predict."""
 
     classifier: Classifier
     frame_ms: float = live.FRAME_MS
+    send_interval_ms: float = live.SEND_INTERVAL_MS
     recognized: list[bool] = field(default_factory=list)
     fractions: list[float] = field(default_factory=list)
     updates: int = 0
@@ -150,7 +152,7 @@ class LiveReplay:
     pending_images: int = 0
 
     def add(self, strokes: list, label: int) -> None:
-        steps = live.chunks(strokes, self.frame_ms)
+        steps = live.page_chunks(strokes, frame_ms=self.frame_ms, send_interval_ms=self.send_interval_ms)
         try:
             images = np.stack([render_raw(live.prefix(strokes, chunk)) for chunk in steps])
         except InvalidDrawing:
@@ -185,6 +187,7 @@ class LiveReplay:
             ),
             "updates": self.updates,
             "frame_ms": round(self.frame_ms, FRACTION_DECIMALS),
+            "send_interval_ms": self.send_interval_ms,
             "skipped": skipped,
             "invalid": self.invalid,
         }
@@ -263,12 +266,13 @@ def evaluate(
     with_live: bool = True,
     frame_ms: float = live.FRAME_MS,
     progress: Progress = lambda text: None,
+    send_interval_ms: float = live.SEND_INTERVAL_MS,
 ) -> dict:
     """Every section's figures; a section is None when the folder has no file of its format."""
     if split not in SPLITS:
         raise ValueError(f"split must be one of {SPLITS}, not {split!r}")
     six = SixWay(classifier.labels)
-    replay = LiveReplay(classifier, frame_ms) if with_live and folder.raw else None
+    replay = LiveReplay(classifier, frame_ms, send_interval_ms) if with_live and folder.raw else None
     tallies: dict[str, Tally | None] = {"bitmaps": None, SIMPLIFIED: None, RAW: None}
     if folder.bitmaps:
         tallies["bitmaps"] = bitmap_tally(classifier, folder.bitmaps, split, progress)

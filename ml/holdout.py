@@ -54,6 +54,7 @@ def live_figures(classifier: Classifier, drawings: list, names: list[str]) -> di
         "n": found["n"],
         "updates": found["updates"],
         "frame_ms": found["frame_ms"],
+        "send_interval_ms": found["send_interval_ms"],
         "ever_top1": None if recognized is None else _round(recognized / PERCENT),
         "mean_time_fraction_to_lock": found["mean_time_fraction_to_lock"],
     }

@@ -1,17 +1,20 @@
 """Live replay, pure: a raw drawing cut into the updates the server sees, and when its guess locks.
 
-The browser collects the pointer samples of one animation frame and sends them as one ``points``
-message per stroke (static/js/drawing.js, socket.js); after each message the server renders the
-whole drawing so far (``ml.raster.render_raw``) and predicts. A replay cuts a Google raw drawing
-the same way: a chunk is a run of consecutive points of one stroke whose ``t`` lies in the same
-frame (frames counted from the drawing's first point).
+The drawing page (static/js/app.js) gathers pointer samples and sends a stroke's new points as one
+``points`` message at most every ``SEND_INTERVAL_MS``, on the animation frame after that wait, and at
+once on pen-up; after each message the server renders the whole drawing so far
+(``ml.raster.render_raw``) and predicts. ``page_sends`` cuts a Google raw drawing the same way, by its
+own ``t`` timestamps (the load test replays these messages; ``ml.evaluate`` scores the guesses after
+them). ``chunks`` cuts finer, one update per animation frame: the partial drawings ``ml.augment``
+trains on.
 """
 
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-FRAME_MS = 1000 / 60  # one animation frame of a 60 Hz display: the browser's send cadence
+FRAME_MS = 1000 / 60  # one animation frame of a 60 Hz display: the page sends on frames
+SEND_INTERVAL_MS = 32.0  # static/js/app.js SEND_INTERVAL_MS (a test keeps the two equal)
 NEVER_LOCKED = 1.0  # a drawing whose true category is not top-1 at the end counts as all its time
 
 
@@ -22,6 +25,16 @@ class Chunk:
     stroke: int
     points: int
     t: float  # drawing time of the update: the largest ``t`` drawn so far
+
+
+@dataclass(frozen=True)
+class Send:
+    """One ``points`` message of the page: points ``start:stop`` of stroke ``stroke``, sent ``at`` ms into the drawing."""
+
+    at: float
+    stroke: int
+    start: int
+    stop: int
 
 
 def drawing_span(strokes: Sequence[Sequence[Sequence[float]]]) -> tuple[float, float]:
@@ -50,6 +63,47 @@ def chunks(strokes: Sequence[Sequence[Sequence[float]]], frame_ms: float = FRAME
             last_of_stroke = index == len(times) - 1
             if last_of_stroke or _frame(times[index + 1], first, frame_ms) != _frame(t, first, frame_ms):
                 found.append(Chunk(number, index + 1, latest))
+    return found
+
+
+def page_sends(
+    strokes: Sequence[Sequence[Sequence[float]]], *, frame_ms: float = FRAME_MS, send_interval_ms: float = SEND_INTERVAL_MS
+) -> list[Send]:
+    """The ``points`` messages the page sends for a raw drawing, times counted from its first point.
+
+    A point that finds no send pending schedules one on the first animation frame at least
+    ``send_interval_ms`` after the previous send; the points gathered until then leave together.
+    The last point of a stroke (pen-up) sends what is pending at once.
+    """
+    if not frame_ms > 0:
+        raise ValueError(f"frame_ms must be positive, not {frame_ms}")
+    first, _ = drawing_span(strokes)
+    sends: list[Send] = []
+    last_send = -math.inf
+    for number, stroke in enumerate(strokes):
+        times = [t - first for t in stroke[2]]
+        start, send_at = 0, None
+        for index, t in enumerate(times):
+            if send_at is not None and send_at < t:  # points of the same instant go together
+                sends.append(Send(send_at, number, start, index))
+                last_send, start, send_at = send_at, index, None
+            if send_at is None:
+                send_at = math.ceil(max(t, last_send + send_interval_ms) / frame_ms) * frame_ms
+        if times:
+            sends.append(Send(times[-1], number, start, len(times)))
+            last_send = times[-1]
+    return sends
+
+
+def page_chunks(
+    strokes: Sequence[Sequence[Sequence[float]]], *, frame_ms: float = FRAME_MS, send_interval_ms: float = SEND_INTERVAL_MS
+) -> list[Chunk]:
+    """The drawing after each message of ``page_sends``: the updates the server really sees."""
+    found: list[Chunk] = []
+    latest = -math.inf
+    for send in page_sends(strokes, frame_ms=frame_ms, send_interval_ms=send_interval_ms):
+        latest = max(latest, *strokes[send.stroke][2][send.start : send.stop])
+        found.append(Chunk(send.stroke, send.stop, latest))
     return found
 
 

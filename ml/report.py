@@ -57,10 +57,11 @@ def figures_table(metrics: dict) -> str:
              "held-out images): " + ", ".join(f"{name} {_pct(value)}" for name, value in six["per_class_top1_28way"].items()) + "."]
     if held.get("live"):
         live = held["live"]
-        lines.append(f"\nLive replay of {live['n']} held-out raw drawings ({live['updates']} updates of "
-                     f"{live['frame_ms']:.1f} ms frames, as `ml.evaluate`): true category top-1 after some update for "
-                     f"{_pct(live['ever_top1'])}; mean time fraction before the guess locks on it for good "
-                     f"{live['mean_time_fraction_to_lock']:.3f} (1.0 when it never does; lower is better).")
+        lines.append(f"\nLive replay of {live['n']} held-out raw drawings ({live['updates']} updates: the page's messages, "
+                     f"at most one per {live['send_interval_ms']:g} ms on {live['frame_ms']:.1f} ms frames, as `ml.evaluate`): "
+                     f"true category top-1 after some update for {_pct(live['ever_top1'])}; mean time fraction before the "
+                     f"guess locks on it for good {live['mean_time_fraction_to_lock']:.3f} (1.0 when it never does; lower "
+                     "is better).")
     per_class = held["bitmaps"]["per_class"]
     lines += ["", "| category | n | top-1 | top-3 |", "|---|---|---|---|"]
     lines += [f"| {name} | {v['n']} | {_pct(v['top1'])} | {_pct(v['top3'])} |" for name, v in per_class.items()]

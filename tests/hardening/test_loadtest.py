@@ -2,7 +2,6 @@
 
 import asyncio
 import math
-import re
 from collections import Counter
 from pathlib import Path
 
@@ -10,10 +9,10 @@ import pytest
 
 from loadtest import procstat
 from loadtest.baseline import canvas_png, stroke_states
-from loadtest.replay import FRAME_MS, SEND_INTERVAL_MS, Replay, page_messages
+from loadtest.replay import Chunk, Replay, page_messages
 from loadtest.report import markdown_table, text_table
 from loadtest.stats import Row, percentiles
-from loadtest.replay import Chunk
+from ml.live import FRAME_MS
 
 STAT_LINE = "4242 (daphne (worker) x) S 1 2 3 4 5 6 7 8 9 10 {utime} {stime} 0 0 20 0 4 0 100 200 300"
 
@@ -84,12 +83,6 @@ TIMES = list(range(0, 65, 5))  # a stroke sampled every 5 ms for 60 ms
 )
 def test_messages_follow_the_page_send_cadence(strokes: list, expected: list) -> None:
     assert page_messages(strokes) == expected
-
-
-def test_the_send_interval_is_the_pages() -> None:
-    script = (Path(__file__).resolve().parents[2] / "static" / "js" / "app.js").read_text(encoding="utf-8")
-    match = re.search(r"const SEND_INTERVAL_MS = (\d+(?:\.\d+)?);", script)
-    assert match and float(match.group(1)) == SEND_INTERVAL_MS and FRAME_MS == pytest.approx(16.67, abs=0.01)
 
 
 @pytest.mark.parametrize(

@@ -29,7 +29,7 @@ TINY = {
 }
 SIX = {"cat", "giraffe", "sheep", "bat", "octopus", "camel"}
 SECTION_KEYS = {"n", "top1", "top3", "per_class", "skipped", "invalid"}
-LIVE_KEYS = {"n", "recognized_some_prefix", "mean_time_fraction_to_lock", "updates", "frame_ms", "skipped", "invalid"}
+LIVE_KEYS = {"n", "recognized_some_prefix", "mean_time_fraction_to_lock", "updates", "frame_ms", "send_interval_ms", "skipped", "invalid"}
 HEAVY_MODULES = ("tensorflow", "keras", "tf_keras")
 SUBPROCESS_TIMEOUT_S = 120
 
@@ -93,6 +93,7 @@ def test_json_schema_and_ranges(report: dict, tiny: Path) -> None:
     assert 0 <= report["live"]["mean_time_fraction_to_lock"] <= 1
     assert report["live"]["updates"] > report["live"]["n"]  # several updates per drawing
     assert report["live"]["frame_ms"] == pytest.approx(live.FRAME_MS, abs=1e-3)
+    assert report["live"]["send_interval_ms"] == live.SEND_INTERVAL_MS
     six_inside = [c for kind in ("simplified", "raw") for c in TINY[kind] if c in SIX]
     assert report["six_way"]["n"] == PER_CATEGORY * len(six_inside)
     assert report["six_way"]["classes"] == ["cat", "giraffe", "sheep", "bat", "octopus", "camel"]
@@ -116,7 +117,7 @@ def test_raw_path_predicts_like_render_raw_then_predict(tiny: Path, classifier, 
 def test_live_matches_a_direct_replay(tiny: Path, classifier, report: dict) -> None:
     recognized, fractions = [], []
     for category, strokes in _raw_drawings(tiny, classifier.labels):
-        steps = live.chunks(strokes)
+        steps = live.page_chunks(strokes)
         probs = classifier.predict(np.stack([render_raw(live.prefix(strokes, chunk)) for chunk in steps]))
         top1 = [classifier.labels[i] for i in probs.argmax(axis=1)]
         recognized.append(category in top1)
@@ -156,6 +157,16 @@ def test_errors_are_one_line_and_exit_non_zero(tiny: Path, args: list[str], mess
     assert done.stdout == ""
     errors = [line for line in done.stderr.splitlines() if line.startswith("ml.evaluate: error:")]
     assert len(errors) == 1 and message in errors[0]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [(["--frame-ms", "0"], "--frame-ms must be positive"), (["--send-interval-ms", "-1"], "--send-interval-ms must not be negative")],
+)
+def test_bad_live_flags_are_usage_errors(args: list[str], message: str, capsys: pytest.CaptureFixture) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["--quiet", *args])
+    assert exited.value.code == 2 and message in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(

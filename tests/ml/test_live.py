@@ -1,20 +1,29 @@
 """ml.live: how a raw drawing is cut into server updates, and when the guess locks (pure tables)."""
 
+import re
+from pathlib import Path
+
 import pytest
 
 from ml.live import (
     FRAME_MS,
     NEVER_LOCKED,
+    SEND_INTERVAL_MS,
     Chunk,
+    Send,
     chunks,
     drawing_span,
     lock_fraction,
     lock_time,
+    page_chunks,
+    page_sends,
     prefix,
     recognized_some_prefix,
 )
 
 FRAME = 10.0  # a round frame length for readable tables
+INTERVAL = 20.0  # and a round send interval
+APP_JS = Path(__file__).resolve().parents[2] / "static" / "js" / "app.js"
 
 
 def stroke(*ts: float) -> list[list[float]]:
@@ -52,6 +61,50 @@ def test_default_frame_is_one_60hz_frame() -> None:
 def test_chunks_refuse_a_non_positive_frame(frame_ms: float) -> None:
     with pytest.raises(ValueError, match="positive"):
         chunks([stroke(0)], frame_ms)
+
+
+@pytest.mark.parametrize(
+    ("strokes", "interval", "expected"),
+    [
+        ([stroke(0)], INTERVAL, [Send(0, 0, 0, 1)]),
+        # the first point leaves on the next frame; later points wait out the interval, then the next frame
+        ([stroke(0, 5, 12, 25, 31, 40)], INTERVAL, [Send(0, 0, 0, 1), Send(20, 0, 1, 3), Send(40, 0, 3, 6)]),
+        # pen-up sends at once; the next stroke's first point waits for the interval since that send
+        ([stroke(0, 3), stroke(6, 35)], INTERVAL, [Send(0, 0, 0, 1), Send(3, 0, 1, 2), Send(30, 1, 0, 1), Send(35, 1, 1, 2)]),
+        # times are counted from the drawing's first point
+        ([stroke(100, 105)], INTERVAL, [Send(0, 0, 0, 1), Send(5, 0, 1, 2)]),
+        # points of the same instant go together
+        ([stroke(0, 0, 0)], INTERVAL, [Send(0, 0, 0, 3)]),
+        # no interval: one message per frame that has points
+        ([stroke(0, 3, 12, 15)], 0, [Send(0, 0, 0, 1), Send(10, 0, 1, 2), Send(15, 0, 2, 4)]),
+    ],
+)
+def test_page_sends(strokes: list, interval: float, expected: list[Send]) -> None:
+    assert page_sends(strokes, frame_ms=FRAME, send_interval_ms=interval) == expected
+
+
+@pytest.mark.parametrize(
+    ("strokes", "expected"),
+    [
+        ([stroke(0, 5, 12, 25)], [Chunk(0, 1, 0), Chunk(0, 3, 12), Chunk(0, 4, 25)]),
+        # a time that goes backwards keeps the update time at the latest seen
+        ([stroke(0, 15), stroke(12, 30)], [Chunk(0, 1, 0), Chunk(0, 2, 15), Chunk(1, 2, 30)]),
+        ([stroke(50, 60)], [Chunk(0, 1, 50), Chunk(0, 2, 60)]),
+    ],
+)
+def test_page_chunks_are_the_drawing_after_each_message(strokes: list, expected: list[Chunk]) -> None:
+    assert page_chunks(strokes, frame_ms=FRAME, send_interval_ms=INTERVAL) == expected
+
+
+def test_the_send_interval_is_the_pages() -> None:
+    match = re.search(r"const SEND_INTERVAL_MS = (\d+(?:\.\d+)?);", APP_JS.read_text(encoding="utf-8"))
+    assert match, f"no SEND_INTERVAL_MS in {APP_JS}"
+    assert float(match.group(1)) == SEND_INTERVAL_MS
+
+
+def test_page_sends_refuse_a_non_positive_frame() -> None:
+    with pytest.raises(ValueError, match="positive"):
+        page_sends([stroke(0)], frame_ms=0)
 
 
 @pytest.mark.parametrize(
