@@ -51,9 +51,7 @@ def chunks(strokes: Sequence[Sequence[Sequence[float]]], frame_ms: float = FRAME
     A new chunk starts with every stroke and whenever a point's frame
     ``floor((t - first) / frame_ms)`` differs from the previous point's.
     """
-    if not frame_ms > 0:
-        raise ValueError(f"frame_ms must be positive, not {frame_ms}")
-    first, _ = drawing_span(strokes)
+    first = _first_time(strokes, frame_ms)
     found: list[Chunk] = []
     latest = -math.inf
     for number, stroke in enumerate(strokes):
@@ -75,9 +73,7 @@ def page_sends(
     ``send_interval_ms`` after the previous send; the points gathered until then leave together.
     The last point of a stroke (pen-up) sends what is pending at once.
     """
-    if not frame_ms > 0:
-        raise ValueError(f"frame_ms must be positive, not {frame_ms}")
-    first, _ = drawing_span(strokes)
+    first = _first_time(strokes, frame_ms)
     sends: list[Send] = []
     last_send = -math.inf
     for number, stroke in enumerate(strokes):
@@ -105,6 +101,13 @@ def page_chunks(
         latest = max(latest, *strokes[send.stroke][2][send.start : send.stop])
         found.append(Chunk(send.stroke, send.stop, latest))
     return found
+
+
+def _first_time(strokes: Sequence[Sequence[Sequence[float]]], frame_ms: float) -> float:
+    """The drawing's first point time, after checking the frame length the cut uses."""
+    if not frame_ms > 0:
+        raise ValueError(f"frame_ms must be positive, not {frame_ms}")
+    return drawing_span(strokes)[0]
 
 
 def _frame(t: float, first: float, frame_ms: float) -> int:
