@@ -23,28 +23,6 @@ class Chunk:
     points: list[list[float]]
 
 
-def chunk_by_time(strokes: list, interval_ms: float) -> list[Chunk]:
-    """Split raw strokes into messages as a browser batching points every ``interval_ms`` would send them.
-
-    A message holds the points of one stroke whose times fall in one window; it is sent at the time
-    of its last point.
-    """
-    chunks: list[Chunk] = []
-    for number, (xs, ys, ts) in enumerate(strokes):
-        current: list[list[float]] = []
-        window = None
-        for x, y, t in zip(xs, ys, ts, strict=True):
-            this_window = int(t // interval_ms)
-            if current and this_window != window:
-                chunks.append(Chunk(at_ms=current[-1][2], stroke=number, points=current))
-                current = []
-            window = this_window
-            current.append([x, y, t])
-        if current:
-            chunks.append(Chunk(at_ms=current[-1][2], stroke=number, points=current))
-    return chunks
-
-
 @dataclass(frozen=True)
 class Replay:
     """One real drawing as the messages the page sends for it."""

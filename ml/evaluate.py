@@ -18,10 +18,11 @@ read (``ml.evaluation`` says how each is rendered and predicted: the serving pat
 
 Every key is always present. A section is null when DIR has no file of its format (``live`` also
 with ``--no-live``; ``six_way`` when there are neither simplified nor raw files); a figure is null
-when its n is 0. ``live`` replays each raw drawing in the messages the drawing page sends (a stroke's new
-points at most every ``send_interval_ms``, on a ``frame_ms`` animation frame, and at pen-up:
-``ml.live.page_sends``), predicting after each; ``six_way`` is top-1 over every simplified and raw drawing of cat, giraffe, sheep, bat,
-octopus and camel with the softmax restricted to those six. ``--split heldout`` keeps only the
+when its n is 0. ``live`` replays each raw drawing in the messages the drawing page sends (a
+stroke's new points at most every ``send_interval_ms``, on a ``frame_ms`` animation frame, and at
+pen-up: ``ml.live.page_sends``), predicting after each; ``six_way`` is top-1 over every simplified
+and raw drawing of cat, giraffe, sheep, bat, octopus and camel with the softmax restricted to those
+six. ``--split heldout`` keeps only the
 rows ``ml.dataset`` holds out from training (the highest 10% upstream rows of each bitmap category,
 stroke drawings in its test folds): on the shared folder its figures are the model's held-out ones.
 Errors (missing folder or model, bad data file): one line on stderr, exit status 1. Progress goes

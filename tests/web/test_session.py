@@ -7,8 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from loadtest.replay import chunk_by_time
-from ml.live import FRAME_MS
+from loadtest.replay import page_messages
 from ml.raster import render_raw
 from recognizer.protocol import Clear, ErrorCode, Hello, Points, ProtocolError, Submit, Undo
 from recognizer.session import DrawingSession
@@ -185,14 +184,13 @@ def test_every_snapshot_renders_like_render_raw(messages: list) -> None:
 
 
 def test_real_drawings_through_a_session(quickdraw_data: Path) -> None:
-    """Real drawings sent frame by frame, undone once and finished, one connection: every state as render_raw."""
+    """Real drawings sent as the page sends them, undone once and finished, one connection: every state as render_raw."""
     session, seq = DrawingSession(LARGE), 0
     paths = sorted((quickdraw_data / "raw").glob("*.ndjson"))
     for path in paths[:: len(paths) // SESSION_PARITY_DRAWINGS][:SESSION_PARITY_DRAWINGS]:
         drawing = json.loads(path.read_text().splitlines()[0])["drawing"]
-        start = min(t for stroke in drawing for t in stroke[2])
-        for chunk in chunk_by_time(drawing, FRAME_MS):
-            session.apply(Points(seq=seq, stroke=chunk.stroke, points=[[x, y, t - start] for x, y, t in chunk.points]))
+        for chunk in page_messages(drawing):
+            session.apply(Points(seq=seq, stroke=chunk.stroke, points=chunk.points))
             seq += 1
             _assert_snapshot_renders_like_render_raw(session)
         session.apply(Undo(seq=seq))
