@@ -72,13 +72,11 @@ TIMES = list(range(0, 65, 5))  # a stroke sampled every 5 ms for 60 ms
                 Chunk(60, 0, [[t, t, t] for t in TIMES[7:]]),
             ],
         ),
-        # a new stroke's first point waits out the interval since the pen-up send
+        # a second stroke: its own messages, numbered (the cadence's rules: tests/ml/test_live.py)
         (
             [[[1], [1], [0]], [[2, 3], [2, 3], [10, 50]]],
             [Chunk(0, 0, [[1, 1, 0]]), Chunk(2 * FRAME_MS, 1, [[2, 2, 10]]), Chunk(50, 1, [[3, 3, 50]])],
         ),
-        # points of the same instant go in one message
-        ([[[1, 2], [1, 2], [0, 0]]], [Chunk(0, 0, [[1, 1, 0], [2, 2, 0]])]),
     ],
 )
 def test_messages_follow_the_page_send_cadence(strokes: list, expected: list) -> None:
