@@ -11,7 +11,7 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-from ml.live import page_sends
+from ml.live import drawing_span, page_sends
 
 
 @dataclass(frozen=True)
@@ -38,10 +38,9 @@ class Replay:
 
 def page_messages(raw_strokes: list) -> list[Chunk]:
     """The drawing's ``points`` messages as the page sends them (``ml.live.page_sends``), times from its first point."""
-    times = [t for stroke in raw_strokes for t in stroke[2]]
-    if not times:
+    if not any(stroke[2] for stroke in raw_strokes):
         return []
-    first = min(times)
+    first, _ = drawing_span(raw_strokes)
     messages = []
     for send in page_sends(raw_strokes):
         xs, ys, ts = (values[send.start : send.stop] for values in raw_strokes[send.stroke])

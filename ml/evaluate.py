@@ -22,9 +22,9 @@ when its n is 0. ``live`` replays each raw drawing in the messages the drawing p
 stroke's new points at most every ``send_interval_ms``, on a ``frame_ms`` animation frame, and at
 pen-up: ``ml.live.page_sends``), predicting after each; ``six_way`` is top-1 over every simplified
 and raw drawing of cat, giraffe, sheep, bat, octopus and camel with the softmax restricted to those
-six. ``--split heldout`` keeps only the
-rows ``ml.dataset`` holds out from training (the highest 10% upstream rows of each bitmap category,
-stroke drawings in its test folds): on the shared folder its figures are the model's held-out ones.
+six. ``--split heldout`` keeps only the rows ``ml.dataset`` holds out from training (the highest 10%
+upstream rows of each bitmap category, stroke drawings in its test folds): on the shared folder its
+figures are the model's held-out ones.
 Errors (missing folder or model, bad data file): one line on stderr, exit status 1. Progress goes
 to stderr (``--quiet`` silences it).
 """
@@ -176,7 +176,8 @@ def run(args: argparse.Namespace) -> dict:
     started = time.perf_counter()
     folder = describe_folder(args.data if args.data is not None else quickdraw_dir())
     classifier = load_model(args.model)
-    figures = evaluate(classifier, folder, args.split, not args.no_live, args.frame_ms, progress, args.send_interval_ms)
+    figures = evaluate(classifier, folder, args.split, not args.no_live, frame_ms=args.frame_ms,
+                       send_interval_ms=args.send_interval_ms, progress=progress)
     header = {
         "model": {
             "dir": str(classifier.model_path.parent),

@@ -265,8 +265,8 @@ def evaluate(
     split: str = SPLIT_ALL,
     with_live: bool = True,
     frame_ms: float = live.FRAME_MS,
-    progress: Progress = lambda text: None,
     send_interval_ms: float = live.SEND_INTERVAL_MS,
+    progress: Progress = lambda text: None,
 ) -> dict:
     """Every section's figures; a section is None when the folder has no file of its format."""
     if split not in SPLITS:
