@@ -96,7 +96,7 @@ bitmaps. Validation is a random 5% of the training-side bitmaps.
 
 RECIPE = """\
 - Architecture (`ml/model.py`): float32 28x28 input scaled in-model; conv-BN-ReLU blocks of widths
-  {widths} ({convs} convs per block) with 2x2 max-pooling, a dense layer of {dense} with BN and
+  {widths} ({convs} convs per block{separable}) with 2x2 max-pooling, a dense layer of {dense} with BN and
   dropout {dropout}, softmax.
 - Training data (`ml/dataset.py`, `ml/trainset.py`): training-side Google bitmaps; every training-side
   stroke drawing rendered with `ml.raster` (clean + {stroke_variants} augmented: random affine with
@@ -121,12 +121,20 @@ MIRROR_SERVING = ("serving the network averaged over each image and its left-rig
                   "  (`ml.model.mirror_averaged`: geometric mean of the two probability vectors, one batch)")
 
 
+def separable_text(separable_from: int | None) -> str:
+    """How the recipe names the blocks with depthwise-separable convs (none: nothing)."""
+    if separable_from is None:
+        return ""
+    return f"; depthwise-separable from block {separable_from + 1} on"
+
+
 def recipe_text(metrics: dict) -> str:
     """The recipe section, every number taken from the run's metrics.json."""
     hyper = metrics["hyperparameters"]
     return RECIPE.format(
-        **{key: value for key, value in hyper.items() if key not in ("recipe", "widths", "convs_per_block")},
+        **{key: value for key, value in hyper.items() if key not in ("recipe", "widths", "convs_per_block", "separable_from")},
         **hyper["recipe"], widths="/".join(map(str, hyper["widths"])), convs="/".join(map(str, hyper["convs_per_block"])),
+        separable=separable_text(hyper.get("separable_from")),
         serving=MIRROR_SERVING if hyper.get("mirror_average") else "serving the bare network",
         reload_max_gap=metrics["reload_max_gap"], reload_top1_agreement=metrics["reload_top1_agreement"],
     )

@@ -26,7 +26,7 @@ from ml.export import DEFAULT_QUANTIZATION, QUANTIZATIONS, check_reload, export_
 from ml.extra import load_extra
 from ml.holdout import evaluate
 from ml.inference import load_classifier
-from ml.model import DEFAULT_DENSE, DEFAULT_DROPOUT, DEFAULT_WIDTHS, IMAGE_SIDE, build_model
+from ml.model import DEFAULT_DENSE, DEFAULT_DROPOUT, DEFAULT_SEPARABLE_FROM, DEFAULT_WIDTHS, IMAGE_SIDE, build_model
 from ml.report import write_confusion_png, write_model_card
 
 SEED = 20240601
@@ -89,6 +89,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="conv block channels, comma-separated (default: %(default)s)")
     parser.add_argument("--convs-per-block", type=lambda text: tuple(int(c) for c in text.split(",")), default=CONVS_PER_BLOCK,
                         help="conv layers in each block, comma-separated (default: %(default)s)")
+    parser.add_argument("--separable-from", type=int, default=DEFAULT_SEPARABLE_FROM,
+                        help="first block (0-based) with depthwise-separable convs; default %(default)s: none")
     parser.add_argument("--dense", type=int, default=DEFAULT_DENSE, help="dense layer units (default: %(default)s)")
     parser.add_argument("--dropout", type=float, default=DEFAULT_DROPOUT, help="dropout rate (default: %(default)s)")
     parser.add_argument("--validation-fraction", type=float, default=VALIDATION_FRACTION,
@@ -147,7 +149,7 @@ def fit(args: argparse.Namespace, labels: list[str], data: dataset.Split, valida
     """Train with AdamW, warm-up + cosine decay, label smoothing; returns the bare (shippable) model."""
     if len(args.convs_per_block) != len(args.widths):
         raise SystemExit("--convs-per-block needs one count per --widths entry")
-    model = build_model(len(labels), args.widths, args.dense, args.dropout, args.convs_per_block)
+    model = build_model(len(labels), args.widths, args.dense, args.dropout, args.convs_per_block, args.separable_from)
     trainer = training_model(model)
     steps = int(np.ceil(len(data) / args.batch_size))
     trainer.compile(
@@ -165,8 +167,8 @@ def fit(args: argparse.Namespace, labels: list[str], data: dataset.Split, valida
 
 
 def hyperparameters(args: argparse.Namespace, recipe: trainset.Recipe) -> dict:
-    keys = ("epochs", "batch_size", "learning_rate", "weight_decay", "label_smoothing", "widths", "convs_per_block", "dense", "dropout",
-            "validation_fraction", "seed")
+    keys = ("epochs", "batch_size", "learning_rate", "weight_decay", "label_smoothing", "widths", "convs_per_block",
+            "separable_from", "dense", "dropout", "validation_fraction", "seed")
     chosen = {key: getattr(args, key) for key in keys}
     chosen["widths"], chosen["convs_per_block"] = list(chosen["widths"]), list(chosen["convs_per_block"])
     chosen.update(recipe=vars(recipe), quantization=args.quantization, mirror_average=args.mirror_average,

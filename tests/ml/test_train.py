@@ -13,7 +13,8 @@ from ml import reexport
 from ml.export import MIN_TOP1_AGREEMENT, RELOAD_TOLERANCE
 from ml.inference import load_classifier
 from ml.model import build_model, mirror_averaged
-from ml.train import main, parse_args, recipe_from
+from ml.report import recipe_text
+from ml.train import hyperparameters, main, parse_args, recipe_from
 from ml.trainset import Recipe
 
 SMOKE_ARGS = ["--limit-categories", "2", "--limit-per-class", "64", "--epochs", "1", "--widths", "4,4,4", "--dense", "8",
@@ -61,6 +62,26 @@ def test_recipe_overrides(overrides: list[str], expected: dict) -> None:
 def test_recipe_override_refuses_unknown_or_empty(bad: str) -> None:
     with pytest.raises(SystemExit):
         recipe_from(parse_args(["--recipe", bad]))
+
+
+@pytest.mark.parametrize(
+    ("separable_from", "full", "separable"),
+    [(None, 4, 0), (0, 0, 4), (1, 1, 3), (2, 2, 2), (3, 4, 0)],  # convs per block 1/1/2
+)
+def test_separable_from_picks_the_blocks(separable_from: int | None, full: int, separable: int) -> None:
+    model = build_model(3, widths=(4, 4, 4), dense=8, convs_per_block=(1, 1, 2), separable_from=separable_from)
+    kinds = [type(layer).__name__ for layer in model.layers]
+    assert (kinds.count("Conv2D"), kinds.count("SeparableConv2D")) == (full, separable)
+
+
+@pytest.mark.parametrize(
+    ("separable_from", "text"),
+    [(None, "(1/1/2 convs per block) with"), (1, "(1/1/2 convs per block; depthwise-separable from block 2 on) with")],
+)
+def test_recipe_text_names_the_separable_blocks(separable_from: int | None, text: str) -> None:
+    hyper = hyperparameters(parse_args(["--convs-per-block", "1,1,2"]), Recipe()) | {"separable_from": separable_from}
+    metrics = {"hyperparameters": hyper, "reload_max_gap": 0.01, "reload_top1_agreement": 1.0}
+    assert text in " ".join(recipe_text(metrics).split())
 
 
 @pytest.mark.parametrize("seed", [0, 1])
