@@ -149,6 +149,8 @@ def fit(args: argparse.Namespace, labels: list[str], data: dataset.Split, valida
     """Train with AdamW, warm-up + cosine decay, label smoothing; returns the bare (shippable) model."""
     if len(args.convs_per_block) != len(args.widths):
         raise SystemExit("--convs-per-block needs one count per --widths entry")
+    if args.separable_from is not None and args.separable_from < 0:
+        raise SystemExit("--separable-from is a block index: 0 or more")
     model = build_model(len(labels), args.widths, args.dense, args.dropout, args.convs_per_block, args.separable_from)
     trainer = training_model(model)
     steps = int(np.ceil(len(data) / args.batch_size))

@@ -74,6 +74,11 @@ def test_separable_from_picks_the_blocks(separable_from: int | None, full: int, 
     assert (kinds.count("Conv2D"), kinds.count("SeparableConv2D")) == (full, separable)
 
 
+def test_separable_from_refuses_a_negative_block(quickdraw_data: Path, tmp_path: Path) -> None:
+    with pytest.raises(SystemExit, match="--separable-from"):
+        main(["--data", str(quickdraw_data), "--out", str(tmp_path / "model"), *SMOKE_ARGS, "--separable-from", "-1"])
+
+
 @pytest.mark.parametrize(
     ("separable_from", "text"),
     [(None, "(1/1/2 convs per block) with"), (1, "(1/1/2 convs per block; depthwise-separable from block 2 on) with")],
